@@ -35,6 +35,10 @@ class OpenAICompatible:
         self.model = model
         self.embedding_model = embedding_model
 
+    async def aclose(self) -> None:
+        """Close the HTTP client and its connections."""
+        await self.client.aclose()
+
     async def complete(self, request: ChatRequest) -> str:
         body = {"model": self.model, "messages": chat_messages(request)}
         async with _translated_errors():

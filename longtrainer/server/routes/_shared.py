@@ -1,0 +1,61 @@
+"""Dependencies the routes share: the caller's bot, chat, store and budget."""
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Response, status
+
+from ...models.base import Providers
+from ..auth import current_tenant
+from ..dependencies import Spender, rate_limit
+from ..store import Bot, Chat, Store
+
+Tenant = Annotated[str, Depends(current_tenant)]
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def get_providers(request: Request) -> Providers:
+    return request.app.state.providers
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+ProvidersDep = Annotated[Providers, Depends(get_providers)]
+
+
+async def owned_bot(bot_id: str, tenant_id: Tenant, store: StoreDep) -> Bot:
+    """The caller's bot; 404 alike when it is missing or another tenant's."""
+    bot = await store.get_bot(tenant_id, bot_id)
+    if bot is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Bot '{bot_id}' not found.")
+    return bot
+
+
+OwnedBot = Annotated[Bot, Depends(owned_bot)]
+
+
+async def owned_bot_id(bot: OwnedBot) -> str:
+    return bot.id
+
+
+async def bot_chat(chat_id: str, bot: OwnedBot, store: StoreDep) -> Chat:
+    """A chat of the caller's bot, or 404."""
+    chat = await store.get_chat(bot.tenant_id, chat_id)
+    if chat is None or chat.bot_id != bot.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"Chat '{chat_id}' not found.")
+    return chat
+
+
+def limited(resource: str, *, cost: float = 1):
+    """``rate_limit`` for a bot the caller owns: an unknown bot costs nothing."""
+    return Depends(rate_limit(resource, cost=cost, bot=owned_bot_id))
+
+
+async def spender(
+    request: Request, response: Response, tenant_id: Tenant, bot: OwnedBot
+) -> Spender:
+    return Spender(request, response, tenant_id, bot.id)
+
+
+Spend = Annotated[Spender, Depends(spender)]
