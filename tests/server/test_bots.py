@@ -1,6 +1,5 @@
 """Bots: create, list, read, delete; bad bodies are 422."""
 
-
 from .helpers import new_bot
 
 

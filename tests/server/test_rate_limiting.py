@@ -27,8 +27,7 @@ async def test_refusal_is_429_with_retry_after_and_the_errors_text(acme):
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == "1"
     assert refused.json() == {
-        "detail": f"Bot '{bot_id}' rate limit exceeded for llm_calls. "
-        "Retry after 1.0s."
+        "detail": f"Bot '{bot_id}' rate limit exceeded for llm_calls. Retry after 1.0s."
     }
     assert refused.headers["RateLimit-Policy"] == (
         '"llm-tenant";q=1;w=1, "llm-bot";q=1;w=1'
@@ -168,7 +167,6 @@ async def test_metrics_count_admitted_and_refused_calls(acme):
 
     assert 'longtrainer_admitted_total{tenant="acme",resource="llm"} 1' in text
     assert (
-        'longtrainer_refused_total{tenant="acme",resource="llm",layer="bot"} 2'
-        in text
+        'longtrainer_refused_total{tenant="acme",resource="llm",layer="bot"} 2' in text
     )
     assert 'longtrainer_wait_seconds_count{resource="llm"} 1' in text
