@@ -28,11 +28,13 @@ def make_app(tmp_path: Path, clock: FakeClock) -> Callable[..., FastAPI]:
         *,
         api_keys: dict[str, str] | None = None,
         providers: Providers | None = None,
+        server: dict | None = None,
         **limits,
     ) -> FastAPI:
         server = ServerSettings(
             data_dir=tmp_path / "data",
             api_keys=KEYS if api_keys is None else api_keys,
+            **(server or {}),
         )
         config = RateLimitConfig.from_mapping({"enabled": True, **limits})
         settings = Settings(server=server, rate_limiting=config)
