@@ -9,6 +9,7 @@ that starts and ends at an admission.
 import asyncio
 import bisect
 import contextlib
+import itertools
 
 from helpers import Call, activity_periods, admitted, limiter_at, play
 from hypothesis import given
@@ -116,7 +117,7 @@ class Shares:
     def earned(self, t1: float, t2: float) -> float:
         points = [t1, *(e for e in self.edges if t1 < e < t2), t2]
         total = 0.0
-        for start, end in zip(points, points[1:], strict=False):
+        for start, end in itertools.pairwise(points):
             count = max(1, self.active((start + end) / 2))
             total += (end - start) * self.limit.rate / count
         return total
