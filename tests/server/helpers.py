@@ -1,5 +1,7 @@
 """Helpers shared by the server tests."""
 
+import json
+
 import httpx
 from fastapi import FastAPI
 
@@ -47,3 +49,18 @@ async def add_text(client: httpx.AsyncClient, bot_id: str, text: str, name="doc.
     response = await client.post(f"/bots/{bot_id}/documents", json=body)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def parse_events(text: str) -> list[tuple[str, dict]]:
+    """Server-sent events as (name, data) pairs; unnamed events are 'message'."""
+    events = []
+    for block in text.strip().split("\n\n"):
+        name, data = "message", ""
+        for line in block.splitlines():
+            field, _, value = line.partition(": ")
+            if field == "event":
+                name = value
+            elif field == "data":
+                data = value
+        events.append((name, json.loads(data)))
+    return events

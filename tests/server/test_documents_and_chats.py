@@ -1,10 +1,8 @@
 """Documents in, answers out: the offline extractive responder end to end."""
 
-import json
-
 import pytest
 
-from .helpers import add_text, client_for, new_bot, new_chat
+from .helpers import add_text, client_for, new_bot, new_chat, parse_events
 
 POLICY = """Refunds are possible within 30 days of purchase, with the receipt.
 
@@ -143,18 +141,3 @@ async def test_a_document_costs_ingestion_and_one_embedding_per_chunk(acme):
     assert document["chunks"] == 4
     assert tokens["ingestion"] == 9
     assert tokens["embedding"] == 116
-
-
-def parse_events(text: str) -> list[tuple[str, dict]]:
-    """Server-sent events as (name, data) pairs; unnamed events are 'message'."""
-    events = []
-    for block in text.strip().split("\n\n"):
-        name, data = "message", ""
-        for line in block.splitlines():
-            field, _, value = line.partition(": ")
-            if field == "event":
-                name = value
-            elif field == "data":
-                data = value
-        events.append((name, json.loads(data)))
-    return events
