@@ -58,9 +58,28 @@ class HashedEmbeddings:
 
 
 def words(text: str) -> list[str]:
-    """The words of ``text`` that carry meaning, lower-cased."""
+    """The words of ``text`` that carry meaning, lower-cased and stemmed."""
     found = (word.lower() for word in _WORD.findall(text))
-    return [word for word in found if word not in _STOP_WORDS]
+    return [stem(word) for word in found if word not in _STOP_WORDS]
+
+
+def stem(word: str) -> str:
+    """Strip a common English ending, so "shipping" meets "ships".
+
+    Deliberately crude (no dictionary): ``-ing``, ``-ed`` or ``-s`` (not
+    ``-ss``) on words long enough to keep a stem of three letters, then a
+    doubled final consonant ("shipp" -> "ship").
+    """
+    for ending in ("ing", "ed", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            if word.endswith("ss"):
+                break
+            word = word.removesuffix(ending)
+            break
+
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word
 
 
 class ExtractiveResponder:

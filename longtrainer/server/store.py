@@ -205,6 +205,9 @@ class Store:
         """Append messages to a chat, after those already there."""
 
         def insert(db: sqlite3.Connection) -> None:
+            # Take the write lock before counting: two answers finishing
+            # at once must not both claim the same position.
+            db.execute("BEGIN IMMEDIATE")
             sql = "SELECT COUNT(*) FROM messages WHERE chat_id = ?"
             start = db.execute(sql, (chat_id,)).fetchone()[0]
             now = time.time()

@@ -4,6 +4,7 @@ import math
 
 from longtrainer.models import ChatRequest, ExtractiveResponder, HashedEmbeddings
 from longtrainer.models.chunking import chunk_text
+from longtrainer.models.local import stem
 from longtrainer.models.retrieval import StoredChunk, best_passages
 
 
@@ -64,3 +65,9 @@ async def test_extractive_answer_quotes_passages_whole_or_streamed():
 
     assert whole == "From hours.md:\nThe office opens at nine."
     assert streamed == whole
+
+
+def test_word_forms_share_a_stem():
+    assert {stem("shipping"), stem("ships"), stem("shipped")} == {"ship"}
+    assert stem("is") == "is"
+    assert stem("class") == "class"

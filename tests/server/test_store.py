@@ -1,5 +1,7 @@
 """The SQLite store: state outlives the process, tenants stay apart."""
 
+import anyio
+
 from longtrainer.models.base import Message
 from longtrainer.server.store import Store
 
@@ -50,3 +52,16 @@ async def test_deleting_a_bot_deletes_its_documents_and_chats(tmp_path):
     assert await store.list_documents(bot.id) == []
     assert await store.get_chat("acme", chat.id) is None
     assert await store.messages(chat.id) == []
+
+
+async def test_concurrent_appends_take_distinct_positions(tmp_path):
+    store = Store(tmp_path)
+    bot = await store.create_bot("acme", "", "")
+    chat = await store.create_chat(bot.id)
+
+    async with anyio.create_task_group() as group:
+        for i in range(10):
+            group.start_soon(store.add_messages, chat.id, [Message("user", str(i))])
+
+    contents = sorted(int(m.content) for m in await store.messages(chat.id))
+    assert contents == list(range(10))

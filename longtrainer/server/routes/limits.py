@@ -9,6 +9,8 @@ from ._shared import Tenant
 
 router = APIRouter(tags=["rate limits"])
 
+PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+
 
 @router.get("/rate-limits")
 async def rate_limits(tenant_id: Tenant, request: Request) -> RateLimitStatus:
@@ -40,6 +42,7 @@ async def rate_limits(tenant_id: Tenant, request: Request) -> RateLimitStatus:
 
 
 @router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(request: Request) -> str:
+async def metrics(request: Request) -> PlainTextResponse:
     """Admitted and refused calls, and wait times, in Prometheus text format."""
-    return request.app.state.rate_limit_metrics.render()
+    text = request.app.state.rate_limit_metrics.render()
+    return PlainTextResponse(text, media_type=PROMETHEUS_TEXT)
