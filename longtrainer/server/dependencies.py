@@ -21,7 +21,12 @@ from dataclasses import dataclass
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response, status
 
-from ..rate_limiter import CostExceedsBurst, RateLimiter, RateLimitExceeded
+from ..rate_limiter import (
+    CostExceedsBurst,
+    RateLimitConfig,
+    RateLimiter,
+    RateLimitExceeded,
+)
 from .auth import current_tenant
 from .errors import rate_limit_exceeded_handler
 from .headers import note_decision, rate_limit_headers
@@ -98,6 +103,7 @@ class Spender:
         """Take the tokens, or raise ``RateLimitExceeded`` (413 if never possible)."""
         limiter: RateLimiter = self.request.app.state.rate_limiter
         metrics: RateLimitMetrics = self.request.app.state.rate_limit_metrics
+        resource = resource_name(limiter.config, resource)
         started = time.perf_counter()
         try:
             await limiter.acquire(
@@ -118,3 +124,16 @@ class Spender:
         metrics.record_admitted(self.tenant_id, resource, time.perf_counter() - started)
         note_decision(self.request, self.tenant_id, self.bot_id, resource)
         self.response.headers.update(rate_limit_headers(self.request))
+
+
+def resource_name(config: RateLimitConfig, resource: str) -> str:
+    """The config's name for ``resource``, also when given by label or enum.
+
+    Headers and metrics then say ``llm`` whether a route asked for ``llm``,
+    ``llm_calls`` or ``Resource.LLM``. An unknown name is returned as is:
+    the limiter refuses it with the list of valid ones.
+    """
+    for name in config.resource_names():
+        if resource in (name, config.tenant_limit(name, "").label):
+            return name
+    return resource

@@ -4,7 +4,7 @@ import httpx
 from fastapi import Depends, FastAPI, Header
 
 from longtrainer.fastapi import KeyRing, install_rate_limiting, rate_limit
-from longtrainer.rate_limiter import RateLimitConfig, RateLimiter
+from longtrainer.rate_limiter import RateLimitConfig, RateLimiter, Resource
 
 from .helpers import FakeClock
 
@@ -90,3 +90,31 @@ async def test_own_tenant_and_bot_resolvers_and_wait_timeout(clock):
     assert first.status_code == 200
     assert second.status_code == 429
     assert "Bot 'shared-bot'" in second.json()["detail"]
+
+
+async def test_resources_named_by_label_or_enum_get_headers_and_metrics(clock):
+    app = FastAPI()
+    config = RateLimitConfig.from_mapping({"enabled": True})
+    install_rate_limiting(app, RateLimiter(config, clock=clock))
+
+    @app.get("/bots/{bot_id}/a", dependencies=[Depends(rate_limit("tool_calls"))])
+    async def by_label(bot_id: str) -> None: ...
+
+    @app.get("/bots/{bot_id}/b", dependencies=[Depends(rate_limit(Resource.TOOL))])
+    async def by_enum(bot_id: str) -> None: ...
+
+    async with client(app) as anyone:
+        responses = [await anyone.get(path) for path in ("/bots/b1/a", "/bots/b1/b")]
+
+    assert [r.headers["RateLimit"] for r in responses] == [
+        '"tool-tenant";r=29;t=2, "tool-bot";r=29;t=2',
+        '"tool-tenant";r=28;t=4, "tool-bot";r=28;t=4',
+    ]
+    assert app.state.rate_limit_metrics.admitted == {("default", "tool"): 2}
+
+
+def test_public_names_are_sorted_and_importable():
+    import longtrainer.fastapi as public
+
+    assert public.__all__ == sorted(public.__all__)
+    assert all(hasattr(public, name) for name in public.__all__)
