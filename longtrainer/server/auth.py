@@ -1,10 +1,12 @@
 """Tenants by API key: ``X-API-Key`` names the tenant of every request.
 
-Keys are compared in constant time, each against every known key, so the
-time taken tells nothing about how much of a key was right. Keys are never
-logged or echoed; only their count is.
+Keys are kept as SHA-256 digests and compared in constant time, each against
+every known key, so the time taken tells nothing about how much of a key
+(or of its length) was right. Keys are never logged or echoed; only their
+count is.
 """
 
+import hashlib
 import hmac
 from collections.abc import Mapping
 
@@ -24,7 +26,7 @@ class KeyRing:
     """Maps API keys to tenant ids. Empty: one ``default`` tenant, no keys."""
 
     def __init__(self, keys: Mapping[str, str]) -> None:
-        self._keys = [(key.encode(), tenant_id) for key, tenant_id in keys.items()]
+        self._keys = [(_digest(key), tenant_id) for key, tenant_id in keys.items()]
 
     @property
     def open(self) -> bool:
@@ -42,7 +44,7 @@ class KeyRing:
             return None
 
         # No early exit: every key is compared, whatever matched.
-        offered = key.encode()
+        offered = _digest(key)
         found = None
         for known, tenant_id in self._keys:
             if hmac.compare_digest(known, offered):
@@ -51,6 +53,10 @@ class KeyRing:
 
     def __repr__(self) -> str:
         return f"KeyRing({len(self._keys)} keys, {len(self.tenants())} tenants)"
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()
 
 
 async def current_tenant(

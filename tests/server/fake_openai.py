@@ -1,7 +1,8 @@
 """A small OpenAI-compatible server of our own, served on loopback.
 
 The query decides the behaviour: "fail" answers 500, "slow" answers after
-the client's timeout; anything else is echoed back, whole or streamed.
+the client's timeout, "garble" breaks its stream after the first word;
+anything else is echoed back, whole or streamed.
 """
 
 import asyncio
@@ -52,9 +53,14 @@ def fake_openai_app(seen: list[dict]) -> FastAPI:
 
 
 def _sse(answer: str) -> Iterator[str]:
+    # OpenAI opens with a delta that has a role and no content.
+    opening = {"choices": [{"index": 0, "delta": {"role": "assistant"}}]}
+    yield f"data: {json.dumps(opening)}\n\n"
     for word in answer.split(" "):
         chunk = {"choices": [{"index": 0, "delta": {"content": word + " "}}]}
         yield f"data: {json.dumps(chunk)}\n\n"
+        if "garble" in answer:
+            yield "data: {not json\n\n"
     yield "data: [DONE]\n\n"
 
 

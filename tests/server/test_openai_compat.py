@@ -98,6 +98,22 @@ async def test_upstream_failure_is_502_with_the_reason(remote, stream):
     )
 
 
+async def test_a_stream_broken_midway_ends_with_an_error_event(remote):
+    client, url = remote
+
+    response = await client.post(url, json={"query": "garble", "stream": True})
+
+    events = parse_events(response.text)
+    assert response.status_code == 200
+    assert events[0] == ("message", {"delta": "echo: "})
+    assert events[-1] == (
+        "error",
+        {"detail": "upstream sent a malformed stream event"},
+    )
+    chat_id = url.split("/")[-1]
+    assert (await client.get(f"/chats/{chat_id}")).json()["messages"] == []
+
+
 async def test_upstream_timeout_is_504(remote):
     client, url = remote
 
