@@ -128,6 +128,28 @@ async def test_a_cost_above_the_burst_is_413(make_app):
     assert "exceeds" in response.json()["detail"]
 
 
+async def test_a_request_refused_before_the_limiter_costs_nothing(acme):
+    bot_id = await new_bot(acme)
+    chat_id = await new_chat(acme, bot_id)
+    other_chat = await new_chat(acme, await new_bot(acme))
+
+    refused = [
+        await acme.post(f"/bots/{bot_id}/chats/{chat_id}", json={"qeury": "x"}),
+        await acme.post(f"/bots/{bot_id}/chats/{other_chat}", json=ASK),
+        await acme.post(f"/bots/{bot_id}/tools/calculator", json={"arguments": 3}),
+        await acme.post(f"/bots/{bot_id}/tools/shell", json={}),
+        await acme.post(f"/bots/{bot_id}/documents", json={"text": " "}),
+        await acme.post(
+            f"/bots/{bot_id}/documents", files={"file": ("a.pdf", b"%PDF")}
+        ),
+    ]
+
+    assert [r.status_code for r in refused] == [422, 404, 422, 404, 422, 415]
+    limits = (await acme.get("/rate-limits")).json()["resources"]
+    assert all(r["tokens"] == r["burst"] for r in limits)
+    assert all(not r["active_bots"] for r in limits)
+
+
 async def test_disabled_limits_admit_everything_without_headers(make_app):
     app = make_app(enabled=False, llm_rpm=60, llm_burst=1)
     async with client_for(app, "key-acme-1") as acme:

@@ -1,5 +1,6 @@
 """Dependencies the routes share: the caller's bot, chat, store and budget."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Response, status
@@ -47,9 +48,14 @@ async def bot_chat(chat_id: str, bot: OwnedBot, store: StoreDep) -> Chat:
     return chat
 
 
-def limited(resource: str, *, cost: float = 1):
-    """``rate_limit`` for a bot the caller owns: an unknown bot costs nothing."""
-    return Depends(rate_limit(resource, cost=cost, bot=owned_bot_id))
+def limited(resource: str, *, bot: Callable = owned_bot_id):
+    """``rate_limit`` for a bot the caller owns: an unknown bot costs nothing.
+
+    A route passes as ``bot`` a resolver that also requires what must be
+    valid before anything is spent (its chat, its body): when that fails,
+    FastAPI never calls the limiter, so a 404 or 422 costs no token.
+    """
+    return Depends(rate_limit(resource, bot=bot))
 
 
 async def spender(

@@ -28,6 +28,18 @@ HISTORY_TURNS = 20
 BotChat = Annotated[Chat, Depends(bot_chat)]
 
 
+async def chat_query(body: ChatQuery) -> ChatQuery:
+    return body
+
+
+Query = Annotated[ChatQuery, Depends(chat_query)]
+
+
+async def asked_bot(chat: BotChat, query: Query) -> str:
+    """The bot asked, once its chat is found and the question is valid."""
+    return chat.bot_id
+
+
 def chat_out(chat: Chat) -> ChatOut:
     return ChatOut(chat_id=chat.id, bot_id=chat.bot_id, created_at=chat.created_at)
 
@@ -58,15 +70,14 @@ async def get_chat(chat_id: str, tenant_id: Tenant, store: StoreDep) -> ChatHist
 
 @router.post(
     "/bots/{bot_id}/chats/{chat_id}",
-    # The chat is checked first: a question to a wrong chat costs nothing.
-    dependencies=[Depends(bot_chat), limited("llm"), limited("embedding")],
+    dependencies=[limited("llm", bot=asked_bot), limited("embedding", bot=asked_bot)],
     response_model=ChatAnswer,
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def ask(
     bot: OwnedBot,
     chat: BotChat,
-    body: ChatQuery,
+    body: Query,
     request: Request,
     store: StoreDep,
     providers: ProvidersDep,

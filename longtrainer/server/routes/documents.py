@@ -5,8 +5,9 @@ token per chunk (taken once the chunks are counted).
 """
 
 from pathlib import PurePath
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
@@ -42,26 +43,39 @@ _BODIES = {
 }
 
 
+async def new_document(request: Request) -> tuple[str, str]:
+    """The name and text of the document in the body (415, 413 or 422 if bad)."""
+    limit = request.app.state.settings.server.max_document_bytes
+    name, text = await read_document(request, max_bytes=limit)
+    if not text.strip():
+        raise HTTPException(422, "The document has no text.")
+    return name, text
+
+
+NewDocument = Annotated[tuple[str, str], Depends(new_document)]
+
+
+async def receiving_bot(bot: OwnedBot, document: NewDocument) -> str:
+    """The bot receiving, once the document is read: a bad one costs nothing."""
+    return bot.id
+
+
 @router.post(
     "/bots/{bot_id}/documents",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[limited("ingestion")],
+    dependencies=[limited("ingestion", bot=receiving_bot)],
     openapi_extra=_BODIES,
 )
 async def add_document(
     bot: OwnedBot,
-    request: Request,
+    document: NewDocument,
     spend: Spend,
     store: StoreDep,
     providers: ProvidersDep,
 ) -> DocumentOut:
     """Add a document as JSON ``{"text", "name"}`` or a multipart ``file``."""
-    limit = request.app.state.settings.server.max_document_bytes
-    name, text = await read_document(request, max_bytes=limit)
+    name, text = document
     chunks = chunk_text(text)
-    if not chunks:
-        raise HTTPException(422, "The document has no text.")
-
     await spend("embedding", cost=len(chunks))
     vectors = await providers.embeddings.embed(chunks)
     pairs = list(zip(chunks, vectors, strict=True))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, status
 
 from ...models.base import Tool, ToolError
 from ..schemas import ToolCall, ToolInfo, ToolResult
-from ._shared import ProvidersDep, Tenant, limited
+from ._shared import OwnedBot, ProvidersDep, Tenant, limited
 
 router = APIRouter(tags=["tools"])
 
@@ -21,6 +21,21 @@ async def known_tool(name: str, providers: ProvidersDep) -> Tool:
     return tool
 
 
+KnownTool = Annotated[Tool, Depends(known_tool)]
+
+
+async def tool_call(body: ToolCall) -> ToolCall:
+    return body
+
+
+Call = Annotated[ToolCall, Depends(tool_call)]
+
+
+async def calling_bot(bot: OwnedBot, tool: KnownTool, call: Call) -> str:
+    """The bot calling, once the tool is known and the body is valid."""
+    return bot.id
+
+
 @router.get("/tools")
 async def list_tools(tenant_id: Tenant, providers: ProvidersDep) -> list[ToolInfo]:
     """The tools a bot may call."""
@@ -30,12 +45,9 @@ async def list_tools(tenant_id: Tenant, providers: ProvidersDep) -> list[ToolInf
 
 @router.post(
     "/bots/{bot_id}/tools/{name}",
-    dependencies=[Depends(known_tool), limited("tool")],
+    dependencies=[limited("tool", bot=calling_bot)],
 )
-async def call_tool(
-    tool: Annotated[Tool, Depends(known_tool)],
-    body: ToolCall,
-) -> ToolResult:
+async def call_tool(tool: KnownTool, body: Call) -> ToolResult:
     """Run a tool with ``arguments``; 422 when it refuses them."""
     try:
         result = tool.run(body.arguments)
