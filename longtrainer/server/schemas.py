@@ -5,6 +5,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class ErrorDetail(BaseModel):
+    detail: str
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

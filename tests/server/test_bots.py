@@ -70,3 +70,15 @@ async def test_openapi_documents_every_route(acme):
     }
     upload = schema["paths"]["/bots/{bot_id}/documents"]["post"]["requestBody"]
     assert set(upload["content"]) == {"application/json", "multipart/form-data"}
+
+
+async def test_openapi_documents_the_429_and_its_headers(acme):
+    schema = (await acme.get("/openapi.json")).json()
+
+    ask = schema["paths"]["/bots/{bot_id}/chats/{chat_id}"]["post"]["responses"]
+    assert {"401", "404", "429", "502", "504"} <= set(ask)
+    assert set(ask["429"]["headers"]) == {
+        "Retry-After",
+        "RateLimit-Policy",
+        "RateLimit",
+    }

@@ -6,10 +6,11 @@ from fastapi import APIRouter, Body, Response, status
 
 from ..schemas import BotCreate, BotDetail, BotOut
 from ..store import Bot
+from ._answers import KEYED, OWNED
 from ._shared import OwnedBot, StoreDep, Tenant
 from .documents import document_out
 
-router = APIRouter(tags=["bots"])
+router = APIRouter(tags=["bots"], responses=KEYED)
 
 
 def bot_out(bot: Bot) -> BotOut:
@@ -39,14 +40,16 @@ async def list_bots(tenant_id: Tenant, store: StoreDep) -> list[BotOut]:
     return [bot_out(bot) for bot in await store.list_bots(tenant_id)]
 
 
-@router.get("/bots/{bot_id}")
+@router.get("/bots/{bot_id}", responses=OWNED)
 async def get_bot(bot: OwnedBot, store: StoreDep) -> BotDetail:
     """A bot with its documents."""
     documents = [document_out(d) for d in await store.list_documents(bot.id)]
     return BotDetail(**bot_out(bot).model_dump(), documents=documents)
 
 
-@router.delete("/bots/{bot_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/bots/{bot_id}", status_code=status.HTTP_204_NO_CONTENT, responses=OWNED
+)
 async def delete_bot(bot: OwnedBot, store: StoreDep) -> Response:
     """Delete a bot with its documents and chats."""
     await store.delete_bot(bot.tenant_id, bot.id)

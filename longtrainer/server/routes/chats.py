@@ -18,9 +18,10 @@ from ...models.retrieval import best_passages
 from ..headers import rate_limit_headers
 from ..schemas import ChatAnswer, ChatHistory, ChatOut, ChatQuery, MessageOut, Source
 from ..store import Chat, Store
+from ._answers import KEYED, LIMITED, OWNED, UPSTREAM
 from ._shared import OwnedBot, ProvidersDep, StoreDep, Tenant, bot_chat, limited
 
-router = APIRouter(tags=["chats"])
+router = APIRouter(tags=["chats"], responses=KEYED)
 
 # Turns of earlier conversation sent with a question.
 HISTORY_TURNS = 20
@@ -44,19 +45,21 @@ def chat_out(chat: Chat) -> ChatOut:
     return ChatOut(chat_id=chat.id, bot_id=chat.bot_id, created_at=chat.created_at)
 
 
-@router.post("/bots/{bot_id}/chats", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/bots/{bot_id}/chats", status_code=status.HTTP_201_CREATED, responses=OWNED
+)
 async def create_chat(bot: OwnedBot, store: StoreDep) -> ChatOut:
     """Start a chat with a bot."""
     return chat_out(await store.create_chat(bot.id))
 
 
-@router.get("/bots/{bot_id}/chats")
+@router.get("/bots/{bot_id}/chats", responses=OWNED)
 async def list_chats(bot: OwnedBot, store: StoreDep) -> list[ChatOut]:
     """The bot's chats, oldest first."""
     return [chat_out(chat) for chat in await store.list_chats(bot.id)]
 
 
-@router.get("/chats/{chat_id}")
+@router.get("/chats/{chat_id}", responses=OWNED)
 async def get_chat(chat_id: str, tenant_id: Tenant, store: StoreDep) -> ChatHistory:
     """A chat with its messages, oldest first."""
     chat = await store.get_chat(tenant_id, chat_id)
@@ -72,7 +75,7 @@ async def get_chat(chat_id: str, tenant_id: Tenant, store: StoreDep) -> ChatHist
     "/bots/{bot_id}/chats/{chat_id}",
     dependencies=[limited("llm", bot=asked_bot), limited("embedding", bot=asked_bot)],
     response_model=ChatAnswer,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={200: {"content": {"text/event-stream": {}}}, **LIMITED, **UPSTREAM},
 )
 async def ask(
     bot: OwnedBot,

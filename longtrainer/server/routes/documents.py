@@ -13,13 +13,16 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from ...models.chunking import chunk_text
-from ..schemas import DocumentOut, DocumentText
+from ..schemas import DocumentOut, DocumentText, ErrorDetail
 from ..store import Document
+from ._answers import LIMITED, UPSTREAM
 from ._shared import OwnedBot, ProvidersDep, Spend, StoreDep, limited
 
 router = APIRouter(tags=["documents"])
 
 UPLOAD_SUFFIXES = (".txt", ".md")
+
+_UNSUPPORTED = {"model": ErrorDetail, "description": "Neither JSON nor .txt/.md."}
 
 # Both bodies the route accepts, for the OpenAPI schema: the route reads
 # the request itself because FastAPI declares only one body per route.
@@ -65,6 +68,7 @@ async def receiving_bot(bot: OwnedBot, document: NewDocument) -> str:
     status_code=status.HTTP_201_CREATED,
     dependencies=[limited("ingestion", bot=receiving_bot)],
     openapi_extra=_BODIES,
+    responses={**LIMITED, 415: _UNSUPPORTED, **UPSTREAM},
 )
 async def add_document(
     bot: OwnedBot,

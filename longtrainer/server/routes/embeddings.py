@@ -3,12 +3,13 @@
 from fastapi import APIRouter
 
 from ..schemas import Embedding, EmbeddingRequest, EmbeddingResponse
+from ._answers import LIMITED, UPSTREAM
 from ._shared import OwnedBot, ProvidersDep, Spend
 
 router = APIRouter(tags=["embeddings"])
 
 
-@router.post("/bots/{bot_id}/embeddings")
+@router.post("/bots/{bot_id}/embeddings", responses={**LIMITED, **UPSTREAM})
 async def embed(
     bot: OwnedBot,
     body: EmbeddingRequest,

@@ -5,6 +5,7 @@ from fastapi.responses import PlainTextResponse
 
 from ...rate_limiter import RateLimiter
 from ..schemas import BotUsage, RateLimitStatus, ResourceUsage
+from ._answers import KEYED
 from ._shared import Tenant
 
 router = APIRouter(tags=["rate limits"])
@@ -12,7 +13,7 @@ router = APIRouter(tags=["rate limits"])
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
-@router.get("/rate-limits")
+@router.get("/rate-limits", responses=KEYED)
 async def rate_limits(tenant_id: Tenant, request: Request) -> RateLimitStatus:
     """The caller's budget per resource: limit, burst, tokens left, active bots."""
     limiter: RateLimiter = request.app.state.rate_limiter

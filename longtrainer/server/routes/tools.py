@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends, HTTPException, status
 
 from ...models.base import Tool, ToolError
 from ..schemas import ToolCall, ToolInfo, ToolResult
+from ._answers import KEYED, LIMITED
 from ._shared import OwnedBot, ProvidersDep, Tenant, limited
 
-router = APIRouter(tags=["tools"])
+router = APIRouter(tags=["tools"], responses=KEYED)
 
 
 async def known_tool(name: str, providers: ProvidersDep) -> Tool:
@@ -46,6 +47,7 @@ async def list_tools(tenant_id: Tenant, providers: ProvidersDep) -> list[ToolInf
 @router.post(
     "/bots/{bot_id}/tools/{name}",
     dependencies=[limited("tool", bot=calling_bot)],
+    responses=LIMITED,
 )
 async def call_tool(tool: KnownTool, body: Call) -> ToolResult:
     """Run a tool with ``arguments``; 422 when it refuses them."""
