@@ -101,8 +101,7 @@ class Spender:
         timeout: float | None = None,
     ) -> None:
         """Take the tokens, or raise ``RateLimitExceeded`` (413 if never possible)."""
-        limiter: RateLimiter = self.request.app.state.rate_limiter
-        metrics: RateLimitMetrics = self.request.app.state.rate_limit_metrics
+        limiter, metrics = _installed(self.request)
         resource = resource_name(limiter.config, resource)
         started = time.perf_counter()
         try:
@@ -124,6 +123,13 @@ class Spender:
         metrics.record_admitted(self.tenant_id, resource, time.perf_counter() - started)
         note_decision(self.request, self.tenant_id, self.bot_id, resource)
         self.response.headers.update(rate_limit_headers(self.request))
+
+
+def _installed(request: Request) -> tuple[RateLimiter, RateLimitMetrics]:
+    state = request.app.state
+    if not hasattr(state, "rate_limiter"):
+        raise RuntimeError("call install_rate_limiting(app, limiter) before serving")
+    return state.rate_limiter, state.rate_limit_metrics
 
 
 def resource_name(config: RateLimitConfig, resource: str) -> str:

@@ -13,11 +13,11 @@ from ..store import Bot, Chat, Store
 Tenant = Annotated[str, Depends(current_tenant)]
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def get_providers(request: Request) -> Providers:
+async def get_providers(request: Request) -> Providers:
     return request.app.state.providers
 
 
