@@ -88,14 +88,27 @@ def load_settings(
         message = f"unknown section; valid sections: {', '.join(SECTIONS)}"
         raise ConfigError([(str(key), message) for key in unknown], source)
 
-    section = document.get("server") or {}
-    server = server_settings(section, environ=environ, source=source)
-    if path is not None and not server.data_dir.is_absolute():
-        server = server.model_copy(
-            update={"data_dir": Path(path).parent / server.data_dir}
+    # Both sections are checked before raising, so one run shows every fault.
+    faults = []
+    try:
+        section = document.get("server")
+        server = server_settings(
+            {} if section is None else section, environ=environ, source=source
         )
+    except ConfigError as error:
+        faults += error.faults
+    try:
+        limits = RateLimitConfig.from_mapping(
+            document.get("rate_limiting"), source=source
+        )
+    except ConfigError as error:
+        faults += error.faults
+    if faults:
+        raise ConfigError(faults, source)
 
-    limits = RateLimitConfig.from_mapping(document.get("rate_limiting"), source=source)
+    if path is not None and not server.data_dir.is_absolute():
+        data_dir = Path(path).parent / server.data_dir
+        server = server.model_copy(update={"data_dir": data_dir})
     return Settings(server=server, rate_limiting=limits, source=source)
 
 

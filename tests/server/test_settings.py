@@ -92,3 +92,13 @@ def test_a_malformed_environment_pair_hides_the_pair():
 
     assert "LONGTRAINER_API_KEYS: pair 2 is not key=tenant_id" in str(caught.value)
     assert "s3cret" not in str(caught.value)
+
+
+def test_faults_of_both_sections_are_reported_together(tmp_path):
+    path = write(tmp_path, "server:\n  data_dri: x\nrate_limiting:\n  llm_rpm: -5\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    paths = [path for path, _ in caught.value.faults]
+    assert paths == ["server.data_dri", "rate_limiting.llm_rpm"]

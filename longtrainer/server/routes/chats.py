@@ -30,6 +30,7 @@ BotChat = Annotated[Chat, Depends(bot_chat)]
 
 
 async def chat_query(body: ChatQuery) -> ChatQuery:
+    """The validated body, as a dependency the bot resolver can require."""
     return body
 
 

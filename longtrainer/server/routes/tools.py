@@ -26,6 +26,7 @@ KnownTool = Annotated[Tool, Depends(known_tool)]
 
 
 async def tool_call(body: ToolCall) -> ToolCall:
+    """The validated body, as a dependency the bot resolver can require."""
     return body
 
 
