@@ -8,9 +8,12 @@
         kind: local                   # or openai (any compatible API)
 
 API keys may also come from ``LONGTRAINER_API_KEYS="key1=acme,key2=globex"``,
-which adds to (and wins over) the file. Faults are reported with their YAML
-path, as the rate limiter does for its own section; an API key is never
-part of a message, so a typo in one cannot leak it into a log.
+which adds to (and wins over) the file; ``LONGTRAINER_PROVIDER_KIND``,
+``_BASE_URL``, ``_MODEL`` and ``_EMBEDDING_MODEL`` override the provider.
+
+Faults are reported with their YAML path, as the rate limiter does for its
+own section; an API key is never part of a message, so a typo in one
+cannot leak it into a log.
 """
 
 import os
@@ -26,6 +29,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..rate_limiter import ConfigError, RateLimitConfig
 
 KEYS_VARIABLE = "LONGTRAINER_API_KEYS"
+PROVIDER_VARIABLES = {
+    "kind": "LONGTRAINER_PROVIDER_KIND",
+    "base_url": "LONGTRAINER_PROVIDER_BASE_URL",
+    "model": "LONGTRAINER_PROVIDER_MODEL",
+    "embedding_model": "LONGTRAINER_PROVIDER_EMBEDDING_MODEL",
+}
 SECTIONS = ("server", "rate_limiting")
 
 _TENANT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -118,10 +127,18 @@ def server_settings(
     environ: Mapping[str, str] = os.environ,
     source: str = "",
 ) -> ServerSettings:
-    """Validate the ``server:`` section, then add the keys from the environment."""
+    """Validate the ``server:`` section with the overrides from the environment."""
     if not isinstance(section, dict):
         found = type(section).__name__
         raise ConfigError([("server", f"must be a mapping (found {found})")], source)
+
+    provider = {
+        field: environ[variable]
+        for field, variable in PROVIDER_VARIABLES.items()
+        if environ.get(variable)
+    }
+    if provider and isinstance(section.get("provider", {}), dict):
+        section = {**section, "provider": {**section.get("provider", {}), **provider}}
 
     try:
         settings = ServerSettings.model_validate(section)

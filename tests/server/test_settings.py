@@ -102,3 +102,17 @@ def test_faults_of_both_sections_are_reported_together(tmp_path):
 
     paths = [path for path, _ in caught.value.faults]
     assert paths == ["server.data_dri", "rate_limiting.llm_rpm"]
+
+
+def test_the_environment_overrides_the_provider(tmp_path):
+    path = write(tmp_path, "server:\n  provider:\n    model: from-file\n")
+    environ = {
+        "LONGTRAINER_PROVIDER_KIND": "openai",
+        "LONGTRAINER_PROVIDER_BASE_URL": "http://127.0.0.1:9/v1",
+    }
+
+    provider = load_settings(path, environ=environ).server.provider
+
+    assert provider.kind == "openai"
+    assert provider.base_url == "http://127.0.0.1:9/v1"
+    assert provider.model == "from-file"
