@@ -111,10 +111,3 @@ async def test_resources_named_by_label_or_enum_get_headers_and_metrics(clock):
         '"tool-tenant";r=28;t=4, "tool-bot";r=28;t=4',
     ]
     assert app.state.rate_limit_metrics.admitted == {("default", "tool"): 2}
-
-
-def test_public_names_are_sorted_and_importable():
-    import longtrainer.fastapi as public
-
-    assert public.__all__ == sorted(public.__all__)
-    assert all(hasattr(public, name) for name in public.__all__)
