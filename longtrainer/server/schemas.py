@@ -1,6 +1,6 @@
 """Request and response bodies of the REST API."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,7 +76,9 @@ class ChatAnswer(BaseModel):
 
 
 class EmbeddingRequest(_Body):
-    input: list[str] = Field(min_length=1, max_length=256)
+    input: list[Annotated[str, Field(max_length=20_000)]] = Field(
+        min_length=1, max_length=256
+    )
 
 
 class Embedding(BaseModel):

@@ -103,8 +103,7 @@ async def read_document(request: Request, *, max_bytes: int) -> tuple[str, str]:
     if content_type.startswith("multipart/form-data"):
         return await _read_upload(request, max_bytes)
     if content_type.startswith("application/json"):
-        body = await request.body()
-        _check_size(len(body), max_bytes)
+        body = await _read_body(request, max_bytes)
         try:
             document = DocumentText.model_validate_json(body)
         except ValidationError as error:
@@ -138,6 +137,15 @@ async def _read_upload(request: Request, max_bytes: int) -> tuple[str, str]:
 
     name = form.get("name")
     return (name if isinstance(name, str) and name else filename), text
+
+
+async def _read_body(request: Request, max_bytes: int) -> bytes:
+    # Stop reading at the limit: a huge body must not fill the memory first.
+    body = bytearray()
+    async for piece in request.stream():
+        body += piece
+        _check_size(len(body), max_bytes)
+    return bytes(body)
 
 
 def _check_size(size: int, max_bytes: int) -> None:
