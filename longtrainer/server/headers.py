@@ -27,6 +27,8 @@ def policy_fields(pool: PoolSnapshot, bot_id: str) -> list[tuple[str, str, str]]
         if share.bot_id == bot_id:
             layers.append(("bot", share.rpm, share.burst, share.tokens))
 
+    # The 1e-9 keeps float noise (0.9999999999 tokens) from costing a token
+    # or a second; it is far below anything a clock could measure.
     fields = []
     for layer, rpm, burst, tokens in layers:
         name = f"{pool.resource}-{layer}"

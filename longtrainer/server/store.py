@@ -124,8 +124,8 @@ class Store:
         """Delete a bot with its documents and chats; False if not found."""
         sql = "DELETE FROM bots WHERE tenant_id = ? AND id = ?"
         query = (tenant_id, bot_id)
-        cursor = await self._run(lambda db: db.execute(sql, query))
-        return cursor.rowcount > 0
+        deleted = await self._run(lambda db: db.execute(sql, query).rowcount)
+        return deleted > 0
 
     async def add_document(
         self,
