@@ -53,7 +53,7 @@ async def bot_from_path(bot_id: str) -> str:
 def rate_limit(
     resource: str,
     *,
-    cost: float = 1,
+    cost: float | Callable = 1,
     wait: bool = False,
     timeout: float | None = None,
     tenant: Callable = current_tenant,
@@ -61,30 +61,43 @@ def rate_limit(
 ) -> Callable:
     """A dependency taking ``cost`` tokens of ``resource`` for the caller.
 
-    Raise mode (the default) refuses at once with ``RateLimitExceeded``,
-    which the installed handler turns into a 429 with ``Retry-After``;
-    ``wait=True`` holds the request until its turn (or ``timeout``).
-    Admitted calls get ``RateLimit-Policy`` and ``RateLimit`` headers.
+    ``cost`` is a number, or a FastAPI dependable returning one, e.g. the
+    number of inputs of the validated body. Raise mode (the default)
+    refuses at once with ``RateLimitExceeded``, which the installed handler
+    turns into a 429 with ``Retry-After``; ``wait=True`` holds the request
+    until its turn (or ``timeout``). Admitted calls get ``RateLimit-Policy``
+    and ``RateLimit`` headers.
     """
+    cost_of = cost if callable(cost) else _constant(cost)
 
     async def take_token(
         request: Request,
         response: Response,
         tenant_id: str = Depends(tenant),
         bot_id: str = Depends(bot),
+        amount: float = Depends(cost_of),
     ) -> None:
         spend = Spender(request, response, tenant_id, bot_id)
-        await spend(resource, cost=cost, wait=wait, timeout=timeout)
+        await spend(resource, cost=amount, wait=wait, timeout=timeout)
 
     return take_token
 
 
+def _constant(value: float) -> Callable:
+    async def fixed_cost() -> float:
+        return value
+
+    return fixed_cost
+
+
 @dataclass(frozen=True)
 class Spender:
-    """Takes tokens for one request, when the cost is known only in the route.
+    """Takes tokens for one request from inside a route.
 
-    Use it when the cost depends on the body (the inputs of a batch, the
-    chunks of a document): ``await spend("embedding", cost=len(texts))``.
+    For costs known only midway, once some work is done:
+    ``await Spender(request, response, tenant_id, bot_id)("llm", cost=n)``.
+    A cost that follows from the request alone is better given to
+    ``rate_limit`` as a dependable, so it is paid before the route runs.
     """
 
     request: Request

@@ -1,9 +1,11 @@
 """``rate_limit`` in someone else's FastAPI app, as docs/server.md shows it."""
 
-import httpx
-from fastapi import Depends, FastAPI, Header
+from typing import Annotated
 
-from longtrainer.fastapi import KeyRing, install_rate_limiting, rate_limit
+import httpx
+from fastapi import Depends, FastAPI, Header, Request, Response
+
+from longtrainer.fastapi import KeyRing, Spender, install_rate_limiting, rate_limit
 from longtrainer.rate_limiter import RateLimitConfig, RateLimiter, Resource
 
 from .helpers import FakeClock
@@ -111,3 +113,36 @@ async def test_resources_named_by_label_or_enum_get_headers_and_metrics(clock):
         '"tool-tenant";r=28;t=4, "tool-bot";r=28;t=4',
     ]
     assert app.state.rate_limit_metrics.admitted == {("default", "tool"): 2}
+
+
+async def test_cost_from_the_body_and_a_spender_inside_the_route(clock):
+    app = FastAPI()
+    config = RateLimitConfig.from_mapping({"enabled": True})
+    install_rate_limiting(app, RateLimiter(config, clock=clock))
+
+    async def texts(body: list[str]) -> list[str]:
+        return body
+
+    async def text_count(body: Annotated[list[str], Depends(texts)]) -> int:
+        return len(body)
+
+    @app.post(
+        "/bots/{bot_id}/embed",
+        dependencies=[Depends(rate_limit("embedding", cost=text_count))],
+    )
+    async def embed(bot_id: str, request: Request, response: Response) -> None:
+        # A further cost known only now, paid from inside the route.
+        await Spender(request, response, "default", bot_id)("llm", cost=2)
+
+    async with client(app) as anyone:
+        paid = await anyone.post("/bots/b1/embed", json=["a", "b", "c"])
+        malformed = await anyone.post("/bots/b1/embed", json={"not": "a list"})
+
+    assert paid.status_code == 200
+    assert '"embedding-bot";r=117;' in paid.headers["RateLimit"]
+    assert '"llm-bot";r=58;' in paid.headers["RateLimit"]
+    assert malformed.status_code == 422
+    assert app.state.rate_limit_metrics.admitted == {
+        ("default", "embedding"): 1,
+        ("default", "llm"): 1,
+    }

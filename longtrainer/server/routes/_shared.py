@@ -3,11 +3,11 @@
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Response, status
+from fastapi import Depends, HTTPException, Request, status
 
 from ...models.base import Providers
 from ..auth import current_tenant
-from ..dependencies import Spender, rate_limit
+from ..dependencies import rate_limit
 from ..store import Bot, Chat, Store
 
 Tenant = Annotated[str, Depends(current_tenant)]
@@ -48,20 +48,16 @@ async def bot_chat(chat_id: str, bot: OwnedBot, store: StoreDep) -> Chat:
     return chat
 
 
-def limited(resource: str, *, bot: Callable = owned_bot_id):
+def limited(
+    resource: str,
+    *,
+    bot: Callable = owned_bot_id,
+    cost: float | Callable = 1,
+):
     """``rate_limit`` for a bot the caller owns: an unknown bot costs nothing.
 
     A route passes as ``bot`` a resolver that also requires what must be
     valid before anything is spent (its chat, its body): when that fails,
     FastAPI never calls the limiter, so a 404 or 422 costs no token.
     """
-    return Depends(rate_limit(resource, bot=bot))
-
-
-async def spender(
-    request: Request, response: Response, tenant_id: Tenant, bot: OwnedBot
-) -> Spender:
-    return Spender(request, response, tenant_id, bot.id)
-
-
-Spend = Annotated[Spender, Depends(spender)]
+    return Depends(rate_limit(resource, bot=bot, cost=cost))

@@ -1,7 +1,7 @@
 """Documents: text or a .txt/.md upload, chunked and embedded on arrival.
 
 Adding a document spends one ``ingestion`` token, then one ``embedding``
-token per chunk (taken once the chunks are counted).
+token per chunk, both taken once the document is read and chunked.
 """
 
 from pathlib import PurePath
@@ -16,7 +16,7 @@ from ...models.chunking import chunk_text
 from ..schemas import DocumentOut, DocumentText, ErrorDetail
 from ..store import Document
 from ._answers import LIMITED, UPSTREAM
-from ._shared import OwnedBot, ProvidersDep, Spend, StoreDep, limited
+from ._shared import OwnedBot, ProvidersDep, StoreDep, limited
 
 router = APIRouter(tags=["documents"])
 
@@ -63,24 +63,37 @@ async def receiving_bot(bot: OwnedBot, document: NewDocument) -> str:
     return bot.id
 
 
+async def document_chunks(document: NewDocument) -> list[str]:
+    _, text = document
+    return chunk_text(text)
+
+
+Chunks = Annotated[list[str], Depends(document_chunks)]
+
+
+async def chunk_count(chunks: Chunks) -> int:
+    return len(chunks)
+
+
 @router.post(
     "/bots/{bot_id}/documents",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[limited("ingestion", bot=receiving_bot)],
+    dependencies=[
+        limited("ingestion", bot=receiving_bot),
+        limited("embedding", bot=receiving_bot, cost=chunk_count),
+    ],
     openapi_extra=_BODIES,
     responses={**LIMITED, 415: _UNSUPPORTED, **UPSTREAM},
 )
 async def add_document(
     bot: OwnedBot,
     document: NewDocument,
-    spend: Spend,
+    chunks: Chunks,
     store: StoreDep,
     providers: ProvidersDep,
 ) -> DocumentOut:
     """Add a document as JSON ``{"text", "name"}`` or a multipart ``file``."""
     name, text = document
-    chunks = chunk_text(text)
-    await spend("embedding", cost=len(chunks))
     vectors = await providers.embeddings.embed(chunks)
     pairs = list(zip(chunks, vectors, strict=True))
     return document_out(await store.add_document(bot.id, name, text, pairs))
