@@ -318,6 +318,12 @@ class RateLimiter:
             with anyio.fail_after(timeout):
                 await self._serve(pool, slot, waiter)
         except TimeoutError:
+            # Tokens due at the very deadline still count: one last look.
+            if slot.waiters[0] is waiter:
+                refusal = self._try_head(pool, slot, waiter)
+                if refusal is None:
+                    return
+                waiter.refusal = refusal
             raise self._exceeded(pool, slot, waiter.refusal) from None
         finally:
             if not waiter.admitted:
