@@ -318,6 +318,12 @@ class RateLimiter:
             with anyio.fail_after(timeout):
                 await self._serve(pool, slot, waiter)
         except TimeoutError:
+            # Tokens due at the very deadline still count: one last look.
+            if slot.waiters[0] is waiter:
+                refusal = self._try_head(pool, slot, waiter)
+                if refusal is None:
+                    return
+                waiter.refusal = refusal
             raise self._exceeded(pool, slot, waiter.refusal) from None
         finally:
             if not waiter.admitted:
@@ -332,11 +338,23 @@ class RateLimiter:
                 if refusal is None:
                     return
                 waiter.refusal = refusal
-                delay = refusal.retry_after
+                delay = self._recheck_in(pool, slot, refusal)
 
             waiter.event = anyio.Event()
             with anyio.move_on_after(delay):
                 await waiter.event.wait()
+
+    def _recheck_in(self, pool: TenantPool, slot: BotSlot, refusal: Refusal) -> float:
+        """Seconds until the head should look again: when its tokens are
+        due, or sooner if another bot's departure would raise its share."""
+        delay = refusal.retry_after
+        if slot.fixed:
+            return delay
+
+        # Just past the instant: a bot leaves once idle for longer than
+        # the window, and its departure is settled at that exact instant.
+        departs_in = pool.next_departure() - self._clock() + 1e-6
+        return max(0.0, min(delay, departs_in))
 
     def _try_head(
         self, pool: TenantPool, slot: BotSlot, waiter: _Waiter

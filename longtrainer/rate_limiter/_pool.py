@@ -11,6 +11,7 @@ it. Bots with a fixed rate of their own (``bot_overrides``) sit outside
 that sum, so they can drain the ceiling; bots then take turns at it.
 """
 
+import math
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import NamedTuple
@@ -207,6 +208,14 @@ class TenantPool:
             if not slot.fixed:
                 self.shared -= 1
                 self._reshape_shared(slot.last_seen + window)
+
+    def next_departure(self) -> float:
+        """The instant the longest-idle shared bot leaves, if nobody asks
+        before; ``inf`` when no departure can change the shares."""
+        for slot in self.bots.values():
+            if not slot.waiters and not slot.fixed:
+                return slot.last_seen + self.window
+        return math.inf
 
     def _share(self) -> tuple[float, float]:
         tenant = self.tenant
