@@ -121,12 +121,13 @@ async def test_bad_documents_are_refused(make_app):
         blank = await acme.post(url, json={"text": "   \n\n  "})
         empty = await acme.post(url, json={"text": ""})
         huge = await acme.post(url, json={"text": "x" * 200})
+        huge_file = await acme.post(url, files={"file": ("big.txt", b"x" * 200)})
         plain = await acme.post(
             url, content=b"text", headers={"content-type": "text/plain"}
         )
 
     assert (blank.status_code, empty.status_code) == (422, 422)
-    assert huge.status_code == 413
+    assert (huge.status_code, huge_file.status_code) == (413, 413)
     assert plain.status_code == 415
 
 
