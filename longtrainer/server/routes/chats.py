@@ -124,7 +124,8 @@ async def _stream(
     # at once still gets its 502 or 504, not a stream that ends in error.
     first = await anext(pieces, "")
     events = _events(first, pieces, question, chat, store)
-    headers = {**headers, "Cache-Control": "no-cache"}
+    # No caching, and no buffering by a proxy such as nginx: pieces must flow.
+    headers = {**headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events, media_type="text/event-stream", headers=headers)
 
 
