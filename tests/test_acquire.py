@@ -115,6 +115,9 @@ def test_each_resource_and_tenant_has_its_own_budget():
         (("acme", "b", "llm"), {"cost": float("inf")}, "greater than 0"),
         (("acme", "b", "llm"), {"cost": "1"}, "greater than 0"),
         (("acme", "b", "llm"), {"cost": True}, "greater than 0"),
+        (("acme", "b", "llm"), {"timeout": -1}, "timeout must be None or a number"),
+        (("acme", "b", "llm"), {"timeout": float("nan")}, "timeout must be None"),
+        (("acme", "b", "llm"), {"timeout": "5"}, "timeout must be None"),
     ],
 )
 @pytest.mark.parametrize("enabled", [True, False])
