@@ -306,7 +306,8 @@ def test_buckets_show_one_bot_and_its_ceiling():
 
     assert (tenant.layer, tenant.rpm, tenant.burst) == ("tenant", 60, 4)
     assert tenant.tokens == pytest.approx(2.5)
-    assert (bot.layer, bot.rpm, bot.burst, bot.tokens) == ("bot", 30, 2, 0.5)
+    assert (bot.resource, bot.layer, bot.rpm, bot.burst) == ("llm", "bot", 30, 2)
+    assert bot.tokens == 0.5
 
     clock.advance(61)  # both idle: only the ceiling, full again
     (tenant,) = limiter.buckets("acme", "b", "llm")

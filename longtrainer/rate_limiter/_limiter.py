@@ -264,14 +264,14 @@ class RateLimiter:
         pool = self._pools.get((tenant_id, name))
         if pool is None:
             limit = self._config.tenant_limit(name, tenant_id)
-            return (BucketState("tenant", limit.rpm, limit.burst, limit.burst),)
+            return (BucketState(name, "tenant", limit.rpm, limit.burst, limit.burst),)
 
         now = self._now()
         pool.settle(now)
-        states = [_state("tenant", pool.tenant, now)]
+        states = [_state(name, "tenant", pool.tenant, now)]
         slot = pool.bots.get(bot_id)
         if slot is not None:
-            states.append(_state("bot", slot.bucket, now))
+            states.append(_state(name, "bot", slot.bucket, now))
         return tuple(states)
 
     def statistics(self) -> LimiterStatistics:
@@ -386,6 +386,6 @@ def _as_amount(what: str, value: Any) -> float:
     raise InvalidRequest(f"{what} must be a number greater than 0, got {value!r}")
 
 
-def _state(layer: str, bucket, now: float) -> BucketState:
+def _state(name: str, layer: str, bucket, now: float) -> BucketState:
     bucket.refill(now)
-    return BucketState(layer, bucket.rate * 60, bucket.burst, bucket.tokens)
+    return BucketState(name, layer, bucket.rate * 60, bucket.burst, bucket.tokens)

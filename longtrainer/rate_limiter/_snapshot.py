@@ -39,9 +39,11 @@ class PoolSnapshot:
 class BucketState:
     """One layer's bucket as it stands: for RateLimit headers and the like.
 
+    :ivar resource: the resource's name (``"llm"``, not its label).
     :ivar layer: ``"tenant"`` (the ceiling) or ``"bot"`` (the bot's share).
     """
 
+    resource: str
     layer: str
     rpm: float
     burst: float
