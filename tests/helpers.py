@@ -67,6 +67,7 @@ class Call:
     wait: bool = False
     timeout: float | None = None
     cancel_after: float | None = None
+    with_embedding: bool = False  # acquire_all of llm and one embedding
 
 
 @dataclass
@@ -102,14 +103,23 @@ def play(config: RateLimitConfig, calls: list[Call]) -> list[Outcome]:
         outcome.entered = next(entries)
         try:
             async with asyncio.timeout(call.cancel_after):
-                await limiter.acquire(
-                    call.tenant,
-                    call.bot,
-                    "llm",
-                    cost=call.cost,
-                    wait=call.wait,
-                    timeout=call.timeout,
-                )
+                if call.with_embedding:
+                    await limiter.acquire_all(
+                        call.tenant,
+                        call.bot,
+                        {"llm": call.cost, "embedding": 1},
+                        wait=call.wait,
+                        timeout=call.timeout,
+                    )
+                else:
+                    await limiter.acquire(
+                        call.tenant,
+                        call.bot,
+                        "llm",
+                        cost=call.cost,
+                        wait=call.wait,
+                        timeout=call.timeout,
+                    )
             outcome.result = "admitted"
             outcome.admitted_as = next(admissions)
         except RateLimitExceeded as error:

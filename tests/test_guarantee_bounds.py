@@ -35,6 +35,7 @@ def scenarios(draw, *, overrides: bool):
         enabled=True,
         llm_rpm=rpm,
         llm_burst=burst,
+        embedding_rpm=draw(st.integers(1, 600)),
         active_window=window,
         bot_overrides=bot_overrides,
     )
@@ -50,6 +51,7 @@ def scenarios(draw, *, overrides: bool):
             wait=draw(st.booleans()),
             timeout=draw(st.one_of(st.none(), st.floats(0, 120))),
             cancel_after=draw(st.one_of(st.none(), st.floats(0.001, 120))),
+            with_embedding=draw(st.booleans()),
         )
         # Floods of callers keep a bot saturated across share changes.
         calls += [call] * draw(st.sampled_from([1, 1, 1, 5, 20]))

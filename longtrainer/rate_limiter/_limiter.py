@@ -204,7 +204,10 @@ class RateLimiter:
                 return
             if not wait or self._now() + refusal.retry_after > deadline:
                 raise refusal
-            await anyio.sleep(refusal.retry_after)
+
+            # Look again at least every half window: a bot still asking
+            # must not go idle and come back as a newcomer.
+            await anyio.sleep(min(refusal.retry_after, self._window / 2))
 
     def _checked_costs(self, costs: Mapping[str, float]) -> list[tuple[str, float]]:
         if not isinstance(costs, Mapping) or not costs:

@@ -17,11 +17,12 @@ from ._refusals import exceeded, too_large
 class Waiter:
     """A caller queued behind its bot's earlier callers."""
 
-    __slots__ = ("admitted", "cost", "event", "refusal")
+    __slots__ = ("admitted", "cost", "due", "event", "refusal")
 
-    def __init__(self, cost: float, refusal: Refusal) -> None:
+    def __init__(self, cost: float, refusal: Refusal, now: float) -> None:
         self.cost = cost
         self.refusal = refusal
+        self.due = now + refusal.retry_after  # when it next looks, at the latest
         self.admitted = False
         self.event: anyio.Event | None = None
 
@@ -59,7 +60,7 @@ class WaitingRoom:
         if timeout is not None and refusal.retry_after > timeout:
             raise exceeded(pool, slot, refusal)
 
-        waiter = Waiter(cost, refusal)
+        waiter = Waiter(cost, refusal, self._clock())
         slot.waiters.append(waiter)
         try:
             with anyio.fail_after(timeout):
@@ -93,6 +94,7 @@ class WaitingRoom:
                     return
                 waiter.refusal = refusal
                 delay = refusal.retry_after
+                waiter.due = self._clock() + delay
 
                 # Limits shrank while it queued: it can never be admitted.
                 if waiter.cost > min(slot.bucket.burst, pool.tenant.burst):
@@ -156,5 +158,9 @@ def behind_queue(slot: BotSlot, cost: float, now: float) -> Refusal:
     bucket = slot.bucket
     bucket.refill(now)
     queued = sum(waiter.cost for waiter in slot.waiters)
-    wait = max(bucket.time_until(queued + cost), 1e-9)
+    wait = bucket.time_until(queued + cost)
+
+    # The head may be held up elsewhere (at the ceiling, say): nothing
+    # behind it moves before the head's own next look.
+    wait = max(wait, slot.waiters[0].due - now, 1e-9)
     return Refusal("bot", wait, bucket.rate * 60)
