@@ -4,6 +4,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The longest document name, in characters, whether sent as JSON or a form.
+MAX_DOCUMENT_NAME = 200
+
 
 class ErrorDetail(BaseModel):
     detail: str
@@ -27,7 +30,7 @@ class BotOut(BaseModel):
 
 class DocumentText(_Body):
     text: str = Field(min_length=1)
-    name: str = Field("document", min_length=1, max_length=200)
+    name: str = Field("document", min_length=1, max_length=MAX_DOCUMENT_NAME)
 
 
 class DocumentOut(BaseModel):

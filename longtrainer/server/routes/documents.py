@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from ...models.chunking import chunk_text
-from ..schemas import DocumentOut, DocumentText, ErrorDetail
+from ..schemas import MAX_DOCUMENT_NAME, DocumentOut, DocumentText, ErrorDetail
 from ..store import Document
 from ._answers import LIMITED, UPSTREAM
 from ._shared import OwnedBot, ProvidersDep, StoreDep, limited
@@ -149,7 +149,12 @@ async def _read_upload(request: Request, max_bytes: int) -> tuple[str, str]:
         raise HTTPException(422, "The file is not UTF-8 text.") from None
 
     name = form.get("name")
-    return (name if isinstance(name, str) and name else filename), text
+    name = name if isinstance(name, str) and name else filename
+    if len(name) > MAX_DOCUMENT_NAME:
+        raise HTTPException(
+            422, f"The name is longer than {MAX_DOCUMENT_NAME} characters."
+        )
+    return name, text
 
 
 async def _read_body(request: Request, max_bytes: int) -> bytes:
