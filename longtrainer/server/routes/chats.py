@@ -17,7 +17,7 @@ from ...models.base import ChatRequest, Message, Passage, ProviderError, Provide
 from ...models.retrieval import best_passages
 from ..headers import rate_limit_headers
 from ..schemas import ChatAnswer, ChatHistory, ChatOut, ChatQuery, MessageOut, Source
-from ..store import Chat, Store
+from ..store import Chat, Store, Vanished
 from ._answers import KEYED, LIMITED, OWNED, UPSTREAM
 from ._shared import OwnedBot, ProvidersDep, StoreDep, Tenant, bot_chat, limited
 
@@ -90,7 +90,8 @@ async def ask(
 
     The stream sends ``data: {"delta": "..."}`` events, then one
     ``event: done`` with the sources, or ``event: error`` when the model
-    fails midway.
+    fails midway. A bot deleted while it answers gives 404, or
+    ``event: error`` in a stream.
     """
     history = await store.messages(chat.id)
     [query_vector] = await providers.embeddings.embed([body.query])
@@ -107,7 +108,10 @@ async def ask(
         return await _stream(question, chat, store, providers, headers)
 
     answer = await providers.chat.complete(question)
-    await _remember(store, chat, body.query, answer)
+    try:
+        await _remember(store, chat, body.query, answer)
+    except Vanished:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _deleted(chat)) from None
     return ChatAnswer(chat_id=chat.id, answer=answer, sources=_sources(passages))
 
 
@@ -147,9 +151,18 @@ async def _events(
         yield _event({"detail": str(error)}, name="error")
         return
 
-    await _remember(store, chat, question.query, "".join(answer))
+    try:
+        await _remember(store, chat, question.query, "".join(answer))
+    except Vanished:
+        yield _event({"detail": _deleted(chat)}, name="error")
+        return
+
     sources = [source.model_dump() for source in _sources(question.passages)]
     yield _event({"chat_id": chat.id, "sources": sources}, name="done")
+
+
+def _deleted(chat: Chat) -> str:
+    return f"Bot '{chat.bot_id}' was deleted while it answered."
 
 
 def _event(data: dict, *, name: str = "") -> str:

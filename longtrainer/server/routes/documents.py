@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from ...models.chunking import chunk_text
 from ..schemas import MAX_DOCUMENT_NAME, DocumentOut, DocumentText, ErrorDetail
-from ..store import Document
+from ..store import Document, Vanished
 from ._answers import LIMITED, UPSTREAM
 from ._shared import OwnedBot, ProvidersDep, StoreDep, limited
 
@@ -96,7 +96,12 @@ async def add_document(
     name, text = document
     vectors = await providers.embeddings.embed(chunks)
     pairs = list(zip(chunks, vectors, strict=True))
-    return document_out(await store.add_document(bot.id, name, text, pairs))
+    try:
+        document = await store.add_document(bot.id, name, text, pairs)
+    except Vanished:
+        message = f"Bot '{bot.id}' was deleted while the document was added."
+        raise HTTPException(status.HTTP_404_NOT_FOUND, message) from None
+    return document_out(document)
 
 
 def document_out(document: Document) -> DocumentOut:
