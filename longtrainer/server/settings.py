@@ -217,10 +217,11 @@ def _faults(error: ValidationError) -> list[tuple[str, str]]:
     for item in error.errors():
         location = [str(part) for part in item["loc"]]
         found = f" (found {item['input']!r})"
-        if location[:1] == ["api_keys"] and len(location) > 1:
-            # The key is a secret: keep it out of the path and the message.
-            location[1:] = ["<key>"]
-            found = ""
+        if location[:1] == ["api_keys"]:
+            # Keys are secrets: keep them out of the path and the message,
+            # whatever shape the section has (a list of keys, a string...).
+            location[1:] = ["<key>"] if len(location) > 1 else []
+            found = f" (found {type(item['input']).__name__})"
         path = ".".join(["server", *location])
         faults.append((path, f"{item['msg']}{found}"))
 
