@@ -43,7 +43,8 @@ class Calculator:
 
         try:
             tree = ast.parse(expression, mode="eval")
-        except SyntaxError:
+        except (SyntaxError, ValueError):
+            # ValueError: text ast cannot read (a lone surrogate, a NUL).
             raise ToolError(f"not an arithmetic expression: {expression!r}") from None
 
         try:

@@ -35,6 +35,8 @@ def test_arithmetic(expression, result):
         ("1e300 * 1e300", "too large"),
         ("(-8) ** 0.5", "not a real number"),
         ("1 +", "not an arithmetic expression"),
+        ("1+\ud800", "not an arithmetic expression"),
+        ("1\x00", "not an arithmetic expression"),
         ("9" * 201, "longer than"),
     ],
 )
