@@ -154,3 +154,24 @@ def test_environment_keys_are_never_quoted(tmp_path, value):
 
     assert "LONGTRAINER_API_KEYS" in str(caught.value)
     assert "sk-secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize("data_dir", ["./afile", "./afile/inside"])
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path, data_dir):
+    (tmp_path / "afile").write_text("not a directory")
+    path = write(tmp_path, f"server:\n  data_dir: {data_dir}\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    assert "server.data_dir: must be a directory" in str(caught.value)
+
+
+@pytest.mark.parametrize("timeout", [".inf", ".nan"])
+def test_a_provider_timeout_must_be_finite(tmp_path, timeout):
+    path = write(tmp_path, f"server:\n  provider: {{timeout: {timeout}}}\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    assert "server.provider.timeout" in str(caught.value)
