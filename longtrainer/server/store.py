@@ -178,11 +178,16 @@ class Store:
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE c.bot_id = ? ORDER BY d.created_at, c.position
         """
-        rows = await self._run(lambda db: db.execute(sql, (bot_id,)).fetchall())
-        return [
-            StoredChunk(document_id, name, text, _unpack(blob))
-            for document_id, name, text, blob in rows
-        ]
+
+        def read(db: sqlite3.Connection) -> list[StoredChunk]:
+            # Vectors are unpacked in the worker thread too, not on the loop.
+            rows = db.execute(sql, (bot_id,)).fetchall()
+            return [
+                StoredChunk(document_id, name, text, _unpack(blob))
+                for document_id, name, text, blob in rows
+            ]
+
+        return await self._run(read)
 
     async def create_chat(self, bot_id: str) -> Chat:
         chat = Chat(_new_id("chat"), bot_id, time.time())

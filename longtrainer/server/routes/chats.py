@@ -8,8 +8,10 @@ nothing.
 
 import json
 from collections.abc import AsyncIterator, Sequence
+from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import StreamingResponse
 
@@ -95,7 +97,11 @@ async def ask(
     """
     history = await store.messages(chat.id)
     [query_vector] = await providers.embeddings.embed([body.query])
-    passages = best_passages(query_vector, await store.chunks(bot.id))
+    chunks = await store.chunks(bot.id)
+    # Ranking is linear in the bot's chunks: off the event loop, so one
+    # bot's big documents do not stall every other request.
+    rank = partial(best_passages, query_vector, chunks)
+    passages = await anyio.to_thread.run_sync(rank)
     question = ChatRequest(
         query=body.query,
         system_prompt=bot.system_prompt,
