@@ -20,6 +20,9 @@ from ..models.base import ProviderError, ProviderTimeout
 from ..rate_limiter import RateLimitExceeded
 from .headers import note_decision, rate_limit_headers
 
+# The most characters of a request's input a 422 quotes back.
+MAX_ECHO = 200
+
 
 class AsciiJSONResponse(JSONResponse):
     """JSON with every non-ASCII character escaped: always encodable."""
@@ -41,9 +44,25 @@ async def http_error_handler(request: Request, error: HTTPException) -> Response
 async def validation_error_handler(
     request: Request, error: RequestValidationError
 ) -> AsciiJSONResponse:
-    """422 with the faults found, as ASCII JSON."""
-    detail = jsonable_encoder(error.errors())
+    """422 with the faults found, as ASCII JSON, each quoting little input."""
+    detail = [_capped(fault) for fault in jsonable_encoder(error.errors())]
     return AsciiJSONResponse({"detail": detail}, status_code=422)
+
+
+def _capped(fault: dict) -> dict:
+    """The fault with its ``input`` cut to ``MAX_ECHO`` characters.
+
+    Pydantic quotes the whole value at fault, and for a missing field or
+    malformed JSON that is the whole body: echoing it back only costs.
+    A value other than a string is quoted as its JSON text.
+    """
+    if "input" not in fault:
+        return fault
+    value = fault["input"]
+    text = value if isinstance(value, str) else json.dumps(value)
+    if len(text) <= MAX_ECHO:
+        return fault
+    return {**fault, "input": text[:MAX_ECHO] + "...(cut)"}
 
 
 async def rate_limit_exceeded_handler(
