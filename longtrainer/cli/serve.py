@@ -13,7 +13,7 @@ from rich.console import Console
 
 from ..rate_limiter import ConfigError
 from ..server.app import CONFIG_VARIABLE
-from ..server.settings import load_settings
+from ..server.settings import load_settings, prepare_data_dir
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def serve(
     # Validate here, once, so a bad file stops start-up with its faults
     # instead of failing inside every worker.
     try:
-        load_settings(config)
+        prepare_data_dir(load_settings(config))
     except ConfigError as error:
         Console(stderr=True).print(f"[red]ConfigError[/red]: {error}", highlight=False)
         raise typer.Exit(code=2) from None

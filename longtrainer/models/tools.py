@@ -5,6 +5,7 @@ it never calls ``eval``, so no Python reaches the interpreter.
 """
 
 import ast
+import math
 import operator
 from datetime import UTC, datetime
 from typing import Any
@@ -43,7 +44,8 @@ class Calculator:
 
         try:
             tree = ast.parse(expression, mode="eval")
-        except SyntaxError:
+        except (SyntaxError, ValueError):
+            # ValueError: text ast cannot read (a lone surrogate, a NUL).
             raise ToolError(f"not an arithmetic expression: {expression!r}") from None
 
         try:
@@ -56,6 +58,10 @@ class Calculator:
 
 def _evaluate(node: ast.expr) -> float | int:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        if not math.isfinite(node.value) or abs(node.value) > _MAX_MAGNITUDE:
+            raise ToolError(
+                f"numbers must be finite and at most {_MAX_MAGNITUDE:g} in size"
+            )
         return node.value
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         return _UNARY[type(node.op)](_evaluate(node.operand))
@@ -71,6 +77,8 @@ def _evaluate(node: ast.expr) -> float | int:
 def _bounded(value: float | int | complex) -> float | int:
     if isinstance(value, complex):
         raise ToolError("the result is not a real number")
+    if not math.isfinite(value):
+        raise ToolError("the result is not a finite number")
     if abs(value) > _MAX_MAGNITUDE:
         raise OverflowError
     return value

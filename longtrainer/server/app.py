@@ -13,6 +13,7 @@ from ..rate_limiter import RateLimiter
 from .auth import DEFAULT_TENANT, KeyRing
 from .dependencies import install_rate_limiting
 from .errors import install_error_handlers
+from .gate import RequestGate, body_cap
 from .providers import build_providers
 from .routes import ROUTERS
 from .settings import Settings, load_settings
@@ -56,6 +57,8 @@ def create_app(
     app.state.providers = providers
     install_rate_limiting(app, limiter or RateLimiter(settings.rate_limiting))
     install_error_handlers(app)
+    cap = body_cap(settings.server.max_document_bytes)
+    app.add_middleware(RequestGate, max_body_bytes=cap)
     for router in ROUTERS:
         app.include_router(router)
 

@@ -15,6 +15,10 @@ from fastapi.security import APIKeyHeader
 
 DEFAULT_TENANT = "default"
 
+# The 401 answer, shared by ``current_tenant`` and the request gate.
+UNAUTHORIZED_DETAIL = "Missing or unknown API key (send it as X-API-Key)."
+CHALLENGE = {"WWW-Authenticate": 'APIKey header="X-API-Key"'}
+
 api_key_header = APIKeyHeader(
     name="X-API-Key",
     auto_error=False,
@@ -73,8 +77,8 @@ async def current_tenant(
     if tenant_id is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            detail="Missing or unknown API key (send it as X-API-Key).",
-            headers={"WWW-Authenticate": 'APIKey header="X-API-Key"'},
+            detail=UNAUTHORIZED_DETAIL,
+            headers=CHALLENGE,
         )
 
     return tenant_id

@@ -2,7 +2,10 @@
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+
+# The longest document name, in characters, whether sent as JSON or a form.
+MAX_DOCUMENT_NAME = 200
 
 
 class ErrorDetail(BaseModel):
@@ -27,7 +30,7 @@ class BotOut(BaseModel):
 
 class DocumentText(_Body):
     text: str = Field(min_length=1)
-    name: str = Field("document", min_length=1, max_length=200)
+    name: str = Field("document", min_length=1, max_length=MAX_DOCUMENT_NAME)
 
 
 class DocumentOut(BaseModel):
@@ -60,7 +63,16 @@ class ChatHistory(ChatOut):
 
 class ChatQuery(_Body):
     query: str = Field(min_length=1, max_length=20_000)
-    stream: bool = False
+    # Strict: only JSON true or false, not "yes" or 1.
+    stream: StrictBool = False
+
+    @field_validator("query")
+    @classmethod
+    def _has_text(cls, query: str) -> str:
+        # A blank question would spend tokens on an answer to nothing.
+        if not query.strip():
+            raise ValueError("the query has no text")
+        return query
 
 
 class Source(BaseModel):

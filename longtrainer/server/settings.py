@@ -57,7 +57,7 @@ class ProviderSettings(BaseModel):
     model: str = "gpt-4o-mini"
     embedding_model: str | None = None
     api_key_env: str = "OPENAI_API_KEY"
-    timeout: Annotated[float, Field(gt=0)] = 30.0
+    timeout: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 30.0
 
 
 class ServerSettings(BaseModel):
@@ -118,7 +118,30 @@ def load_settings(
     if path is not None and not server.data_dir.is_absolute():
         data_dir = Path(path).parent / server.data_dir
         server = server.model_copy(update={"data_dir": data_dir})
+    _check_data_dir(server.data_dir, source)
     return Settings(server=server, rate_limiting=limits, source=source)
+
+
+def prepare_data_dir(settings: Settings) -> None:
+    """Create ``server.data_dir`` if need be.
+
+    :raises ConfigError: it cannot be created (a file in the way, no rights).
+    """
+    try:
+        settings.server.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        message = f"cannot be created: {error.strerror} (found {error.filename})"
+        raise ConfigError([("server.data_dir", message)], settings.source) from None
+
+
+def _check_data_dir(data_dir: Path, source: str) -> None:
+    """Refuse a ``data_dir`` that is, or lies inside, an existing file."""
+    for path in (data_dir, *data_dir.parents):
+        if path.exists():
+            if not path.is_dir():
+                message = f"must be a directory (found the file {path})"
+                raise ConfigError([("server.data_dir", message)], source)
+            return
 
 
 def server_settings(
@@ -217,10 +240,11 @@ def _faults(error: ValidationError) -> list[tuple[str, str]]:
     for item in error.errors():
         location = [str(part) for part in item["loc"]]
         found = f" (found {item['input']!r})"
-        if location[:1] == ["api_keys"] and len(location) > 1:
-            # The key is a secret: keep it out of the path and the message.
-            location[1:] = ["<key>"]
-            found = ""
+        if location[:1] == ["api_keys"]:
+            # Keys are secrets: keep them out of the path and the message,
+            # whatever shape the section has (a list of keys, a string...).
+            location[1:] = ["<key>"] if len(location) > 1 else []
+            found = f" (found {type(item['input']).__name__})"
         path = ".".join(["server", *location])
         faults.append((path, f"{item['msg']}{found}"))
 

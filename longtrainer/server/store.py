@@ -65,6 +65,10 @@ CREATE TABLE IF NOT EXISTS messages (
 """
 
 
+class Vanished(LookupError):
+    """The bot or chat a write belongs to was deleted meanwhile."""
+
+
 @dataclass(frozen=True)
 class Bot:
     id: str
@@ -134,7 +138,10 @@ class Store:
         text: str,
         chunks: Sequence[tuple[str, Sequence[float]]],
     ) -> Document:
-        """Store a document and its chunks (text and vector) in one transaction."""
+        """Store a document and its chunks (text and vector) in one transaction.
+
+        :raises Vanished: the bot was deleted meanwhile.
+        """
         document = Document(
             _new_id("doc"), bot_id, name, len(text), len(chunks), time.time()
         )
@@ -144,6 +151,9 @@ class Store:
         ]
 
         def insert(db: sqlite3.Connection) -> None:
+            # Under the write lock, so the bot cannot go between check and insert.
+            db.execute("BEGIN IMMEDIATE")
+            _require(db, "bots", bot_id)
             head = (document.id, bot_id, name, len(text), document.created_at)
             db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?)", head)
             db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?)", rows)
@@ -168,11 +178,16 @@ class Store:
             FROM chunks c JOIN documents d ON d.id = c.document_id
             WHERE c.bot_id = ? ORDER BY d.created_at, c.position
         """
-        rows = await self._run(lambda db: db.execute(sql, (bot_id,)).fetchall())
-        return [
-            StoredChunk(document_id, name, text, _unpack(blob))
-            for document_id, name, text, blob in rows
-        ]
+
+        def read(db: sqlite3.Connection) -> list[StoredChunk]:
+            # Vectors are unpacked in the worker thread too, not on the loop.
+            rows = db.execute(sql, (bot_id,)).fetchall()
+            return [
+                StoredChunk(document_id, name, text, _unpack(blob))
+                for document_id, name, text, blob in rows
+            ]
+
+        return await self._run(read)
 
     async def create_chat(self, bot_id: str) -> Chat:
         chat = Chat(_new_id("chat"), bot_id, time.time())
@@ -202,12 +217,16 @@ class Store:
         return [Message(role, content) for role, content in rows]
 
     async def add_messages(self, chat_id: str, messages: Sequence[Message]) -> None:
-        """Append messages to a chat, after those already there."""
+        """Append messages to a chat, after those already there.
+
+        :raises Vanished: the chat (or its bot) was deleted meanwhile.
+        """
 
         def insert(db: sqlite3.Connection) -> None:
             # Take the write lock before counting: two answers finishing
             # at once must not both claim the same position.
             db.execute("BEGIN IMMEDIATE")
+            _require(db, "chats", chat_id)
             sql = "SELECT COUNT(*) FROM messages WHERE chat_id = ?"
             start = db.execute(sql, (chat_id,)).fetchone()[0]
             now = time.time()
@@ -243,6 +262,13 @@ def _transaction(path: Path) -> Iterator[sqlite3.Connection]:
         raise
     finally:
         connection.close()
+
+
+def _require(db: sqlite3.Connection, table: str, row_id: str) -> None:
+    """Raise ``Vanished`` unless ``table`` (bots or chats) holds ``row_id``."""
+    sql = f"SELECT 1 FROM {table} WHERE id = ?"
+    if db.execute(sql, (row_id,)).fetchone() is None:
+        raise Vanished(row_id)
 
 
 def _new_id(kind: str) -> str:

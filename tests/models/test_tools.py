@@ -15,6 +15,8 @@ from longtrainer.models.tools import Calculator, WordCount
         ("7 // 2 + 7 % 2", 4),
         ("1.5 * 4", 6.0),
         ("2 ** -1", 0.5),
+        ("1e100", 1e100),
+        ("-1e100 + 1", -1e100),
     ],
 )
 def test_arithmetic(expression, result):
@@ -32,9 +34,17 @@ def test_arithmetic(expression, result):
         ("x + 1", "unsupported syntax"),
         ("10 ** 10 ** 10", "exponent above"),
         ("1 / 0", "division by zero"),
-        ("1e300 * 1e300", "too large"),
+        ("1e300 * 1e300", "at most 1e\\+100"),
+        ("1e99 * 1e99", "too large"),
+        ("1e309", "at most 1e\\+100"),
+        ("1e309 - 1e309", "at most 1e\\+100"),
+        ("-1e200", "at most 1e\\+100"),
+        ("9" * 199, "at most 1e\\+100"),
+        ("1e101", "at most 1e\\+100"),
         ("(-8) ** 0.5", "not a real number"),
         ("1 +", "not an arithmetic expression"),
+        ("1+\ud800", "not an arithmetic expression"),
+        ("1\x00", "not an arithmetic expression"),
         ("9" * 201, "longer than"),
     ],
 )

@@ -184,3 +184,20 @@ def test_a_bad_config_stops_start_up_with_its_yaml_path(tmp_path):
     assert result.returncode == 2
     assert "rate_limiting.llm_rpm" in result.stderr
     assert "-5" in result.stderr
+
+
+def test_a_data_dir_that_is_a_file_stops_start_up(tmp_path):
+    (tmp_path / "realfile").write_text("not a directory")
+    config = tmp_path / "longtrainer.yaml"
+    config.write_text("server:\n  data_dir: ./realfile\n")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "longtrainer", "serve", "-c", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 2
+    assert "server.data_dir" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -126,3 +126,52 @@ def test_a_key_given_twice_is_refused_without_quoting_it(tmp_path):
 
     assert "line 4: malformed YAML: duplicate key" in str(caught.value)
     assert "s3cret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "keys",
+    ['["sk-secret-1", "sk-secret-2"]', '"sk-secret-9=acme"', "sk-secret-7"],
+)
+def test_api_keys_of_the_wrong_shape_are_not_quoted(tmp_path, keys):
+    path = write(tmp_path, f"server:\n  api_keys: {keys}\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    message = str(caught.value)
+    assert "server.api_keys" in message
+    assert "sk-secret" not in message
+
+
+@pytest.mark.parametrize(
+    "value", ["sk-secret-1", "sk-secret-1=", "sk-secret-1=acme,sk-secret 2=a b"]
+)
+def test_environment_keys_are_never_quoted(tmp_path, value):
+    path = write(tmp_path, "server:\n  data_dir: ./state\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={"LONGTRAINER_API_KEYS": value})
+
+    assert "LONGTRAINER_API_KEYS" in str(caught.value)
+    assert "sk-secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize("data_dir", ["./afile", "./afile/inside"])
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path, data_dir):
+    (tmp_path / "afile").write_text("not a directory")
+    path = write(tmp_path, f"server:\n  data_dir: {data_dir}\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    assert "server.data_dir: must be a directory" in str(caught.value)
+
+
+@pytest.mark.parametrize("timeout", [".inf", ".nan"])
+def test_a_provider_timeout_must_be_finite(tmp_path, timeout):
+    path = write(tmp_path, f"server:\n  provider: {{timeout: {timeout}}}\n")
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, environ={})
+
+    assert "server.provider.timeout" in str(caught.value)

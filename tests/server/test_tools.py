@@ -42,3 +42,16 @@ async def test_tools_are_listed(acme):
     names = [tool["name"] for tool in (await acme.get("/tools")).json()]
 
     assert names == ["calculator", "utc_now", "word_count"]
+
+
+async def test_numbers_out_of_bounds_are_422_not_null(acme):
+    bot_id = await new_bot(acme)
+
+    for expression in ("1e309", "1e309-1e309", "1e200"):
+        response = await acme.post(
+            f"/bots/{bot_id}/tools/calculator",
+            json={"arguments": {"expression": expression}},
+        )
+
+        assert response.status_code == 422, expression
+        assert "at most 1e+100" in response.json()["detail"]

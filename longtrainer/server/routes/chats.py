@@ -6,8 +6,10 @@ query), both at once or neither: a refusal of either spends nothing.
 
 import json
 from collections.abc import AsyncIterator, Sequence
+from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import StreamingResponse
 
@@ -15,7 +17,7 @@ from ...models.base import ChatRequest, Message, Passage, ProviderError, Provide
 from ...models.retrieval import best_passages
 from ..headers import rate_limit_headers
 from ..schemas import ChatAnswer, ChatHistory, ChatOut, ChatQuery, MessageOut, Source
-from ..store import Chat, Store
+from ..store import Chat, Store, Vanished
 from ._answers import KEYED, LIMITED, OWNED, UPSTREAM
 from ._shared import OwnedBot, ProvidersDep, StoreDep, Tenant, bot_chat, limited_all
 
@@ -88,11 +90,16 @@ async def ask(
 
     The stream sends ``data: {"delta": "..."}`` events, then one
     ``event: done`` with the sources, or ``event: error`` when the model
-    fails midway.
+    fails midway. A bot deleted while it answers gives 404, or
+    ``event: error`` in a stream.
     """
     history = await store.messages(chat.id)
     [query_vector] = await providers.embeddings.embed([body.query])
-    passages = best_passages(query_vector, await store.chunks(bot.id))
+    chunks = await store.chunks(bot.id)
+    # Ranking is linear in the bot's chunks: off the event loop, so one
+    # bot's big documents do not stall every other request.
+    rank = partial(best_passages, query_vector, chunks)
+    passages = await anyio.to_thread.run_sync(rank)
     question = ChatRequest(
         query=body.query,
         system_prompt=bot.system_prompt,
@@ -105,7 +112,10 @@ async def ask(
         return await _stream(question, chat, store, providers, headers)
 
     answer = await providers.chat.complete(question)
-    await _remember(store, chat, body.query, answer)
+    try:
+        await _remember(store, chat, body.query, answer)
+    except Vanished:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _deleted(chat)) from None
     return ChatAnswer(chat_id=chat.id, answer=answer, sources=_sources(passages))
 
 
@@ -145,9 +155,18 @@ async def _events(
         yield _event({"detail": str(error)}, name="error")
         return
 
-    await _remember(store, chat, question.query, "".join(answer))
+    try:
+        await _remember(store, chat, question.query, "".join(answer))
+    except Vanished:
+        yield _event({"detail": _deleted(chat)}, name="error")
+        return
+
     sources = [source.model_dump() for source in _sources(question.passages)]
     yield _event({"chat_id": chat.id, "sources": sources}, name="done")
+
+
+def _deleted(chat: Chat) -> str:
+    return f"Bot '{chat.bot_id}' was deleted while it answered."
 
 
 def _event(data: dict, *, name: str = "") -> str:

@@ -13,8 +13,8 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from ...models.chunking import chunk_text
-from ..schemas import DocumentOut, DocumentText, ErrorDetail
-from ..store import Document
+from ..schemas import MAX_DOCUMENT_NAME, DocumentOut, DocumentText, ErrorDetail
+from ..store import Document, Vanished
 from ._answers import LIMITED, UPSTREAM
 from ._shared import OwnedBot, ProvidersDep, StoreDep, limited_all
 
@@ -94,7 +94,12 @@ async def add_document(
     name, text = document
     vectors = await providers.embeddings.embed(chunks)
     pairs = list(zip(chunks, vectors, strict=True))
-    return document_out(await store.add_document(bot.id, name, text, pairs))
+    try:
+        document = await store.add_document(bot.id, name, text, pairs)
+    except Vanished:
+        message = f"Bot '{bot.id}' was deleted while the document was added."
+        raise HTTPException(status.HTTP_404_NOT_FOUND, message) from None
+    return document_out(document)
 
 
 def document_out(document: Document) -> DocumentOut:
@@ -147,7 +152,12 @@ async def _read_upload(request: Request, max_bytes: int) -> tuple[str, str]:
         raise HTTPException(422, "The file is not UTF-8 text.") from None
 
     name = form.get("name")
-    return (name if isinstance(name, str) and name else filename), text
+    name = name if isinstance(name, str) and name else filename
+    if len(name) > MAX_DOCUMENT_NAME:
+        raise HTTPException(
+            422, f"The name is longer than {MAX_DOCUMENT_NAME} characters."
+        )
+    return name, text
 
 
 async def _read_body(request: Request, max_bytes: int) -> bytes:
