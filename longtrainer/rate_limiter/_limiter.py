@@ -1,0 +1,468 @@
+"""The public limiter: validation, the raise and wait modes, and cancellation."""
+
+import functools
+import inspect
+import logging
+import math
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+
+from ._config import RateLimitConfig, label_of
+from ._errors import CostExceedsBurst, InvalidRequest, RateLimitExceeded
+from ._pool import BotSlot, Refusal, TenantPool
+from ._snapshot import BotShare, LimiterStatistics, PoolSnapshot
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+
+class _Waiter:
+    """A caller queued behind its bot's earlier callers."""
+
+    __slots__ = ("admitted", "cost", "event", "refusal")
+
+    def __init__(self, cost: float, refusal: Refusal) -> None:
+        self.cost = cost
+        self.refusal = refusal
+        self.admitted = False
+        self.event: anyio.Event | None = None
+
+    def wake(self) -> None:
+        if self.event is not None:
+            self.event.set()
+
+
+class RateLimiter:
+    """Two-layer token buckets for many tenants and their bots.
+
+    Each (tenant, resource) has a ceiling of ``rpm / 60`` tokens per second
+    with a burst of ``burst`` tokens; inside it, each active bot gets an
+    equal share of rate and burst (a burst never below one token). A call
+    takes ``cost`` tokens from both layers or from neither. State of idle
+    tenants and bots is dropped. Safe to share between the tasks of one
+    event loop; not thread-safe.
+
+        limiter = RateLimiter(RateLimitConfig(enabled=True, llm_rpm=60))
+        await limiter.acquire("acme", "bot-1", "llm")             # or raise
+        await limiter.acquire("acme", "bot-1", "llm", wait=True)  # or wait
+
+    ``clock`` returns monotonic seconds; all refill and ``retry_after``
+    arithmetic uses it. Wait mode sleeps on the event loop, so a custom
+    clock should run at the loop's pace (for tests: the loop's ``time``).
+    """
+
+    def __init__(self, config: RateLimitConfig, *, clock: Clock | None = None):
+        self._clock = clock or time.monotonic
+        self._pools: OrderedDict[tuple[str, str], TenantPool] = OrderedDict()
+        self._apply(config)
+
+    @property
+    def config(self) -> RateLimitConfig:
+        """The configuration in force."""
+        return self._config
+
+    def _apply(self, config: RateLimitConfig) -> None:
+        self._config = config
+        self._enabled = config.enabled
+        self._window = config.active_window
+        self._bot_limit_cache: dict[str, Callable] = {}
+
+        names = config.resource_names()
+        self._names: dict[Any, str] = {name: name for name in names}
+        self._names.update({label_of(name): name for name in names})
+        logger.info("rate limits loaded: %s", _describe_limits(config))
+
+    def update_config(self, config: RateLimitConfig) -> None:
+        """Apply new limits now, keeping the tokens every bucket holds.
+
+        Buckets are neither refilled nor emptied; tokens above a smaller
+        new burst are dropped. Waiters re-check at once.
+        """
+        self._apply(config)
+        now = self._clock()
+        for (tenant_id, name), pool in self._pools.items():
+            if name not in self._names:
+                continue
+
+            limit = config.tenant_limit(name, tenant_id)
+            pool.retune(limit, self._bot_lookup(name), self._window, now)
+            self._wake_all(pool)
+
+    async def acquire(
+        self,
+        tenant_id: str,
+        bot_id: str,
+        resource: str,
+        *,
+        cost: float = 1,
+        wait: bool = False,
+        timeout: float | None = None,
+    ) -> None:
+        """Take ``cost`` tokens of ``resource`` for ``bot_id`` of ``tenant_id``.
+
+        When tokens are short, raise :class:`RateLimitExceeded` or, with
+        ``wait=True``, wait in the bot's queue (first come, first served).
+        A waiter that is cancelled or times out leaves the queue holding
+        nothing, and the next waiter is woken at once.
+
+        :raises RateLimitExceeded: refused now; or the wait would outlast
+            ``timeout`` seconds (raised at once when that is known upfront).
+        :raises InvalidRequest: unknown resource, empty id, cost not > 0.
+        :raises CostExceedsBurst: cost above the bot's burst (never admitted).
+        """
+        name = self._resource_name(resource)
+        if not (isinstance(tenant_id, str) and tenant_id):
+            raise InvalidRequest(
+                f"tenant_id must be a non-empty string, got {tenant_id!r}"
+            )
+        if not (isinstance(bot_id, str) and bot_id):
+            raise InvalidRequest(f"bot_id must be a non-empty string, got {bot_id!r}")
+        if cost.__class__ not in (int, float) or not 0 < cost < math.inf:
+            raise InvalidRequest(f"cost must be a number greater than 0, got {cost!r}")
+        if not self._enabled:
+            return
+
+        now = self._clock()
+        pool = self._pool(tenant_id, name, now)
+        slot = pool.enter(bot_id, now)
+        if pool.reshaped:
+            self._wake_all(pool)
+        if cost > slot.bucket.burst or cost > pool.tenant.burst:
+            raise self._too_large(pool, slot, cost)
+
+        if slot.waiters:
+            refusal = Refusal(
+                "bot", self._queue_wait(slot, cost, now), slot.bucket.rate * 60
+            )
+        else:
+            refusal = pool.take(slot, cost, now)
+            if refusal is None:
+                return
+
+        if not wait:
+            raise self._exceeded(pool, slot, refusal)
+        await self._wait(pool, slot, cost, refusal, timeout)
+
+    @asynccontextmanager
+    async def limit(
+        self,
+        tenant_id: str,
+        bot_id: str,
+        resource: str,
+        *,
+        cost: float = 1,
+        wait: bool = False,
+        timeout: float | None = None,
+    ) -> AsyncIterator[None]:
+        """Acquire on entry; the block runs only when admitted.
+
+        Tokens are spent, not held: leaving the block gives nothing back.
+        """
+        await self.acquire(
+            tenant_id, bot_id, resource, cost=cost, wait=wait, timeout=timeout
+        )
+        yield
+
+    def limited(
+        self,
+        resource: str,
+        *,
+        cost: float | Callable[..., float] = 1,
+        wait: bool = False,
+        timeout: float | None = None,
+        tenant_arg: str = "tenant_id",
+        bot_arg: str = "bot_id",
+    ) -> Callable:
+        """Decorate a coroutine function so each call acquires first.
+
+        The tenant and bot are read from the call's ``tenant_arg`` and
+        ``bot_arg`` arguments. ``cost`` may be a function of the call's
+        arguments (by name), e.g. ``lambda texts, **_: len(texts)``.
+        """
+        self._resource_name(resource)
+
+        def decorate(func: Callable) -> Callable:
+            signature = inspect.signature(func)
+            for arg in (tenant_arg, bot_arg):
+                if arg not in signature.parameters:
+                    raise TypeError(f"{func.__qualname__} has no argument {arg!r}")
+
+            @functools.wraps(func)
+            async def limited_call(*args: Any, **kwargs: Any) -> Any:
+                bound = signature.bind(*args, **kwargs)
+                bound.apply_defaults()
+                arguments = bound.arguments
+                amount = cost(**arguments) if callable(cost) else cost
+                await self.acquire(
+                    arguments[tenant_arg],
+                    arguments[bot_arg],
+                    resource,
+                    cost=amount,
+                    wait=wait,
+                    timeout=timeout,
+                )
+                return await func(*args, **kwargs)
+
+            return limited_call
+
+        return decorate
+
+    def snapshot(self, tenant_id: str) -> list[PoolSnapshot]:
+        """The live state of ``tenant_id``: one entry per configured resource."""
+        now = self._clock()
+        views = []
+        for name in self._config.resource_names():
+            pool = self._pools.get((tenant_id, name))
+            if pool is None:
+                limit = self._config.tenant_limit(name, tenant_id)
+                views.append(
+                    PoolSnapshot(
+                        tenant_id,
+                        name,
+                        limit.label,
+                        limit.rpm,
+                        limit.burst,
+                        limit.burst,
+                        (),
+                    )
+                )
+                continue
+            views.append(_view(pool, now))
+        return views
+
+    def statistics(self) -> LimiterStatistics:
+        """Counts of the state held: pools, bots and waiters."""
+        bots = [slot for pool in self._pools.values() for slot in pool.bots.values()]
+        waiters = sum(len(slot.waiters) for slot in bots)
+        return LimiterStatistics(len(self._pools), len(bots), waiters)
+
+    def __repr__(self) -> str:
+        stats = self.statistics()
+        return (
+            f"RateLimiter(enabled={self._enabled}, pools={stats.pools}, "
+            f"bots={stats.bots}, waiters={stats.waiters})"
+        )
+
+    # -- internals -----------------------------------------------------------
+
+    def _resource_name(self, resource: Any) -> str:
+        try:
+            name = self._names.get(resource)
+        except TypeError:
+            name = None
+        if name is None:
+            valid = ", ".join(self._config.resource_names())
+            raise InvalidRequest(
+                f"unknown resource {resource!r}; valid resources: {valid}"
+            )
+        return name
+
+    def _pool(self, tenant_id: str, name: str, now: float) -> TenantPool:
+        pools = self._pools
+        key = (tenant_id, name)
+        pool = pools.get(key)
+        if pool is None:
+            limit = self._config.tenant_limit(name, tenant_id)
+            pool = TenantPool(
+                tenant_id, limit, self._bot_lookup(name), self._window, now
+            )
+            pools[key] = pool
+        else:
+            pools.move_to_end(key)
+
+        # Retire up to two stale pools per call: memory follows activity.
+        for _ in range(2):
+            oldest_key = next(iter(pools))
+            oldest = pools[oldest_key]
+            if now - oldest.last_used <= self._window:
+                break
+            self._retire(oldest_key, oldest, now)
+        return pool
+
+    def _retire(self, key: tuple[str, str], pool: TenantPool, now: float) -> None:
+        if pool.is_idle(now):
+            del self._pools[key]
+            return
+
+        # Still refilling, or still has active bots: look again later.
+        pool.last_used = max(now, pool.tenant.full_at()) - self._window
+        self._pools.move_to_end(key)
+
+    def _bot_lookup(self, name: str) -> Callable:
+        lookup = self._bot_limit_cache.get(name)
+        if lookup is None:
+            lookup = functools.partial(self._config.bot_limit, name)
+            self._bot_limit_cache[name] = lookup
+        return lookup
+
+    async def _wait(
+        self,
+        pool: TenantPool,
+        slot: BotSlot,
+        cost: float,
+        refusal: Refusal,
+        timeout: float | None,
+    ) -> None:
+        if timeout is not None and refusal.retry_after > timeout:
+            raise self._exceeded(pool, slot, refusal)
+
+        waiter = _Waiter(cost, refusal)
+        slot.waiters.append(waiter)
+        try:
+            with anyio.fail_after(timeout):
+                await self._serve(pool, slot, waiter)
+        except TimeoutError:
+            raise self._exceeded(pool, slot, waiter.refusal) from None
+        finally:
+            if not waiter.admitted:
+                self._abandon(pool, slot, waiter)
+
+    async def _serve(self, pool: TenantPool, slot: BotSlot, waiter: _Waiter) -> None:
+        """Wait until ``waiter`` heads its bot's queue and both layers admit it."""
+        while True:
+            delay = None
+            if slot.waiters[0] is waiter:
+                refusal = self._try_head(pool, slot, waiter)
+                if refusal is None:
+                    return
+                waiter.refusal = refusal
+                delay = refusal.retry_after
+
+            waiter.event = anyio.Event()
+            with anyio.move_on_after(delay):
+                await waiter.event.wait()
+
+    def _try_head(
+        self, pool: TenantPool, slot: BotSlot, waiter: _Waiter
+    ) -> Refusal | None:
+        if not self._enabled:
+            refusal = None
+        else:
+            now = self._clock()
+            pool.enter(slot.bot_id, now)
+            if pool.reshaped:
+                self._wake_all(pool)
+
+            front = pool.turns[0] if pool.turns else None
+            refusal = pool.take(slot, waiter.cost, now, queue_at_ceiling=True)
+            self._wake_front(pool, front)
+            if refusal is not None:
+                return refusal
+
+        waiter.admitted = True
+        slot.waiters.popleft()
+        if slot.waiters:
+            slot.waiters[0].wake()
+        return None
+
+    def _abandon(self, pool: TenantPool, slot: BotSlot, waiter: _Waiter) -> None:
+        """Take a cancelled or timed-out waiter out; it holds no tokens."""
+        was_head = slot.waiters[0] is waiter
+        slot.waiters.remove(waiter)
+        if slot.waiters:
+            if was_head:
+                slot.waiters[0].wake()
+            return
+
+        front = pool.turns[0] if pool.turns else None
+        pool.leave(slot)
+        self._wake_front(pool, front)
+
+    def _wake_front(self, pool: TenantPool, before: BotSlot | None) -> None:
+        # The bot whose turn it now is at the ceiling should try at once.
+        turns = pool.turns
+        if turns and turns[0] is not before and turns[0].waiters:
+            turns[0].waiters[0].wake()
+
+    def _wake_all(self, pool: TenantPool) -> None:
+        # Shares changed: every head's deadline moved.
+        pool.reshaped = False
+        for slot in pool.bots.values():
+            if slot.waiters:
+                slot.waiters[0].wake()
+
+    def _queue_wait(self, slot: BotSlot, cost: float, now: float) -> float:
+        """Seconds until the bot's queue and then ``cost`` could be served."""
+        bucket = slot.bucket
+        bucket.refill(now)
+        queued = sum(waiter.cost for waiter in slot.waiters)
+        return max(bucket.time_until(queued + cost), 1e-9)
+
+    def _exceeded(self, pool: TenantPool, slot: BotSlot, refusal: Refusal):
+        return RateLimitExceeded(
+            tenant_id=pool.tenant_id,
+            bot_id=slot.bot_id,
+            resource=pool.limit.name,
+            label=pool.limit.label,
+            layer=refusal.layer,
+            limit=refusal.limit,
+            retry_after=refusal.retry_after,
+        )
+
+    def _too_large(self, pool: TenantPool, slot: BotSlot, cost: float):
+        label = pool.limit.label
+        if cost > pool.tenant.burst:
+            return CostExceedsBurst(
+                f"cost {cost:g} exceeds tenant '{pool.tenant_id}' burst of "
+                f"{pool.tenant.burst:g} {label}; it can never be admitted"
+            )
+        if slot.fixed:
+            share = "its own limit from bot_overrides"
+        else:
+            share = (
+                f"its equal share of the tenant's {pool.tenant.burst:g} among "
+                f"{pool.shared} active bots"
+            )
+        return CostExceedsBurst(
+            f"cost {cost:g} exceeds bot '{slot.bot_id}' burst of "
+            f"{slot.bucket.burst:g} {label} ({share})"
+        )
+
+
+def _view(pool: TenantPool, now: float) -> PoolSnapshot:
+    pool.is_idle(now)
+    pool.tenant.refill(now)
+    bots = []
+    for slot in pool.bots.values():
+        bucket = slot.bucket
+        bucket.refill(now)
+        share = BotShare(
+            slot.bot_id,
+            bucket.rate * 60,
+            bucket.burst,
+            bucket.tokens,
+            len(slot.waiters),
+            slot.fixed,
+        )
+        bots.append(share)
+
+    limit = pool.limit
+    tenant = pool.tenant
+    return PoolSnapshot(
+        pool.tenant_id,
+        limit.name,
+        limit.label,
+        limit.rpm,
+        tenant.burst,
+        tenant.tokens,
+        tuple(bots),
+    )
+
+
+def _describe_limits(config: RateLimitConfig) -> str:
+    if not config.enabled:
+        return "disabled (every call admitted)"
+
+    parts = []
+    for name in config.resource_names():
+        limit = config.tenant_limit(name, "")
+        parts.append(f"{name} {limit.rpm:g}/min burst {limit.burst:g}")
+    overrides = len(config.tenant_overrides) + len(config.bot_overrides)
+    extra = f", {overrides} overrides" if overrides else ""
+    return ", ".join(parts) + extra + f", active window {config.active_window:g}s"
