@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import _ours
 from _traces import Arrival
-from _vloop import run_virtual
+
+from longtrainer.testing import run_virtual
 
 Key = tuple[str, str]  # (tenant, bot)
 
