@@ -47,13 +47,16 @@ def ceiling_violations(record: Record, limits: dict[str, tuple[float, float]]):
     return found
 
 
-def bot_shares(record: Record, tenant: str, resource: str) -> dict[str, dict]:
+def bot_shares(
+    record: Record, tenant: str, resource: str, *, since: float = 0.0
+) -> dict[str, dict]:
     """Each sampled bot's admitted rate against its share, overall and backlogged.
 
-    A slot counts as backlogged for a bot when it had waiters queued both at
-    the slot's start and at its end, so its bucket was never idle between.
+    Slots start at the samples from `since` on. A slot counts as backlogged
+    for a bot when it had waiters queued both at the slot's start and at its
+    end, so its bucket was never idle between.
     """
-    samples = record.samples.get((tenant, resource), [])
+    samples = [s for s in record.samples.get((tenant, resource), []) if s[0] >= since]
     admitted = defaultdict(float)
     for (t, bot, res), admissions in record.admitted.items():
         if t == tenant and res == resource:

@@ -1,8 +1,8 @@
 """Wait-mode acquires of ours and of each peer that has one, at one rate.
 
-Every contender gets `rate` per second with a burst of one, so the ideal
-schedule is the same for all: the k-th admission at t0 + k / rate. limits has
-no wait mode and is left out.
+Every contender gets `rate` per second with a burst of one second's worth,
+spelled the way each library spells "20 per second". limits has no wait mode
+and is left out.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ Acquire = Callable[[], Awaitable[object]]
 
 
 def ours(rate: float) -> Acquire:
-    lim = _ours.limiter(llm_rpm=rate * 60, llm_burst=1)
+    lim = _ours.limiter(llm_rpm=rate * 60, llm_burst=rate)
 
     def acquire() -> Awaitable[None]:
         return lim.acquire("t", "b", "llm", wait=True)
@@ -27,11 +27,11 @@ def ours(rate: float) -> Acquire:
 
 
 def aiolimiter_waiter(rate: float) -> Acquire:
-    return aiolimiter.AsyncLimiter(1, 1 / rate).acquire
+    return aiolimiter.AsyncLimiter(rate, 1).acquire
 
 
 def pyrate_waiter(rate: float) -> Acquire:
-    bucket = pyrate.InMemoryBucket([pyrate.Rate(1, round(1000 / rate))])
+    bucket = pyrate.InMemoryBucket([pyrate.Rate(round(rate), 1000)])
     lim = pyrate.Limiter(bucket)
 
     def acquire() -> Awaitable[bool]:
@@ -42,7 +42,7 @@ def pyrate_waiter(rate: float) -> Acquire:
 
 def langchain_waiter(rate: float) -> Acquire:
     # Its default polling period; waiters poll rather than queue.
-    lim = InMemoryRateLimiter(requests_per_second=rate, max_bucket_size=1)
+    lim = InMemoryRateLimiter(requests_per_second=rate, max_bucket_size=rate)
     return lim.aacquire
 
 

@@ -17,7 +17,7 @@ import _ours
 from _waiters import waiters
 
 RATE = 20.0
-BURST = 1
+BURST = 20
 WAITERS = 200
 
 
@@ -54,7 +54,9 @@ def _most_in_window(times: list[float], window: float) -> int:
 def _score(admitted: list[tuple[int, float]], seconds: float) -> dict:
     times = [at for _, at in admitted]
     t0 = times[0]
-    late = [(at - (t0 + k / RATE)) * 1e3 for k, at in enumerate(times)]
+    # The ideal token bucket: a full burst at once, then one every 1 / RATE.
+    ideal = [t0 + max(0, k - BURST + 1) / RATE for k in range(len(times))]
+    late = [(at - due) * 1e3 for at, due in zip(times, ideal, strict=True)]
     overtakes, highest = 0, -1
     for ticket, _ in admitted:
         if ticket < highest:
