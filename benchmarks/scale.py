@@ -1,0 +1,166 @@
+"""Scale: 10,000 tenants x 10 active bots, rebalance cost, memory per bot.
+
+A fake clock drives every call, so bots join and leave exactly when asked.
+Rebalance cost is timed as one tenant's bots join (and later leave) one by
+one, at several pool sizes and with and without 100,000 other active bots:
+it should follow the bots of that one tenant, never all bots.
+
+    python benchmarks/scale.py --quick
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+import tracemalloc
+
+import _common
+import _ours
+
+RPM = 6e6  # high enough that no call here is refused: only state is measured
+WINDOW = 60.0
+STEP = 1e-3  # seconds between one tenant's bots joining
+
+
+def _limiter(now: list[float]):
+    return _ours.limiter(clock=lambda: now[0], llm_rpm=RPM, active_window=WINDOW)
+
+
+async def _fill(lim, tenants: int, bots: int) -> float:
+    """Make `tenants` x `bots` bots active; seconds per first call."""
+    acquire = lim.acquire
+    start = time.perf_counter()
+    for t in range(tenants):
+        tenant = f"tenant-{t}"
+        for b in range(bots):
+            await acquire(tenant, f"bot-{b}", "llm")
+    return (time.perf_counter() - start) / max(1, tenants * bots)
+
+
+async def _steady(lim, tenants: int, bots: int) -> float:
+    """Seconds per call once every bot is active (no joins, no leaves)."""
+    acquire = lim.acquire
+    start = time.perf_counter()
+    for b in range(bots):
+        for t in range(tenants):
+            await acquire(f"tenant-{t}", f"bot-{b}", "llm")
+    return (time.perf_counter() - start) / max(1, tenants * bots)
+
+
+async def _memory(tenants: int, bots: int) -> float:
+    """Bytes held per active bot, the tenant pools included."""
+    gc.collect()
+    tracemalloc.start()
+    now = [0.0]
+    lim = _limiter(now)
+    before = tracemalloc.get_traced_memory()[0]
+    await _fill(lim, tenants, bots)
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    del lim
+    return held / (tenants * bots)
+
+
+async def _pool_of(size: int, background: int) -> tuple[object, list[float], float]:
+    """A limiter with `background` tenants x 10 bots and one tenant "big" whose
+    `size` bots joined one by one, 1 ms apart; seconds per join of the last
+    tenth of them, when the pool holds about `size` bots."""
+    now = [0.0]
+    lim = _limiter(now)
+    await _fill(lim, background, 10)
+    timed = max(1, size // 10)
+
+    for i in range(size):
+        if i == size - timed:
+            start = time.perf_counter()
+        now[0] = i * STEP
+        await lim.acquire("big", f"bot-{i}", "llm")
+    join = (time.perf_counter() - start) / timed
+    return lim, now, join
+
+
+async def _rebalance(size: int, background: int) -> dict[str, float]:
+    """Seconds per join and per leave in a tenant of about `size` bots."""
+    lim, now, join = await _pool_of(size, background)
+    now[0] = size * STEP
+    await lim.acquire("big", "anchor", "llm")
+
+    # Keep the other tenants active, so that no call below retires them.
+    now[0] = WINDOW - 1
+    await _steady(lim, background, 10)
+
+    # Each call comes just after one more bot's window ran out: one leave each.
+    timed = max(1, size // 10)
+    start = time.perf_counter()
+    for i in range(timed):
+        now[0] = WINDOW + i * STEP + STEP / 2
+        await lim.acquire("big", "anchor", "llm")
+    leave = (time.perf_counter() - start) / timed
+
+    # The same call with nobody leaving, to tell the leave from the call.
+    start = time.perf_counter()
+    for _ in range(timed):
+        await lim.acquire("big", "anchor", "llm")
+    plain = (time.perf_counter() - start) / timed
+    return {"join": join, "leave": leave, "plain_call": plain}
+
+
+async def main() -> None:
+    args = _common.parser(__doc__.splitlines()[0]).parse_args()
+    if _ours.MISSING:
+        print(f"skipped: {_ours.MISSING}")
+        return
+
+    tenants = 10_000
+    lim = _limiter([0.0])
+    first = await _fill(lim, tenants, 10)
+    steady = await _steady(lim, tenants, 10)
+    stats = lim.statistics()
+    del lim
+    per_bot = await _memory(tenants, 10)
+    per_lone_bot = await _memory(tenants, 1)
+    marginal = (per_bot * 10 - per_lone_bot) / 9
+
+    print(f"{tenants:,} tenants x 10 active bots ({stats.bots:,} bots held)")
+    rows = [
+        ["first call of a bot (join)", first * 1e6, "us"],
+        ["call of an active bot", steady * 1e6, "us"],
+        ["memory per active bot, pools included", per_bot, "bytes"],
+        ["memory per extra bot in a pool", marginal, "bytes"],
+    ]
+    print(_common.table(["measure", "value", "unit"], rows))
+
+    sizes = (10, 100, 1000)
+    rebalance = {}
+    for background in (0, tenants):
+        for size in sizes:
+            rebalance[background, size] = await _rebalance(size, background)
+            gc.collect()
+
+    print("\nRebalance: one tenant's bots joining and leaving (us per call)")
+    headers = ["bots in tenant", "other bots", "join", "leave", "call, no change"]
+    rows = [
+        [size, background * 10, *(v * 1e6 for v in r.values())]
+        for (background, size), r in rebalance.items()
+    ]
+    print(_common.table(headers, rows))
+
+    payload = {
+        "tenants": tenants,
+        "bots_per_tenant": 10,
+        "first_call_s": first,
+        "steady_call_s": steady,
+        "bytes_per_active_bot": per_bot,
+        "bytes_per_extra_bot": marginal,
+        "rebalance": [
+            {"bots": size, "other_bots": background * 10, **r}
+            for (background, size), r in rebalance.items()
+        ],
+    }
+    path = _common.write_json(args.out, "scale", payload)
+    print(f"\nwrote {path.relative_to(_common.REPO_ROOT)}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
