@@ -130,9 +130,7 @@ class RateLimiter:
 
         now = self._clock()
         pool = self._pool(tenant_id, name, now)
-        slot = pool.enter(bot_id, now)
-        if pool.reshaped:
-            self._wake_all(pool)
+        slot = self._enter(pool, bot_id, now)
         if cost > slot.bucket.burst or cost > pool.tenant.burst:
             raise self._too_large(pool, slot, cost)
 
@@ -275,8 +273,10 @@ class RateLimiter:
             pools[key] = pool
         else:
             pools.move_to_end(key)
+        pool.last_used = now
 
         # Retire up to two stale pools per call: memory follows activity.
+        # The pool in hand is the newest, so it is never among them.
         for _ in range(2):
             oldest_key = next(iter(pools))
             oldest = pools[oldest_key]
@@ -345,9 +345,7 @@ class RateLimiter:
             refusal = None
         else:
             now = self._clock()
-            pool.enter(slot.bot_id, now)
-            if pool.reshaped:
-                self._wake_all(pool)
+            self._enter(pool, slot.bot_id, now)
 
             front = pool.turns[0] if pool.turns else None
             refusal = pool.take(slot, waiter.cost, now, queue_at_ceiling=True)
@@ -361,8 +359,17 @@ class RateLimiter:
             slot.waiters[0].wake()
         return None
 
+    def _enter(self, pool: TenantPool, bot_id: str, now: float) -> BotSlot:
+        slot = pool.enter(bot_id, now)
+        if pool.reshaped:
+            self._wake_all(pool)
+        return slot
+
     def _abandon(self, pool: TenantPool, slot: BotSlot, waiter: _Waiter) -> None:
         """Take a cancelled or timed-out waiter out; it holds no tokens."""
+        # It was asking until now: that keeps its bot active as long.
+        self._enter(pool, slot.bot_id, self._clock())
+
         was_head = slot.waiters[0] is waiter
         slot.waiters.remove(waiter)
         if slot.waiters:
