@@ -1,0 +1,91 @@
+"""Server: `longtrainer serve` under concurrent HTTP load on loopback.
+
+Requests per second and p50/p99 latency of an endpoint that takes a token
+(POST /bots/{id}/embeddings), with limiting on (limits far above the load)
+and off. Skips, saying why, when the `serve` command is not available.
+
+    python benchmarks/server.py --quick
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+
+import _common
+import _serve
+import httpx
+
+CONCURRENCY = 32
+
+
+async def _load(base: str, requests: int, seconds: float) -> dict:
+    """Drive `requests` calls (or `seconds`, whichever ends first)."""
+    headers = {"X-API-Key": _serve.API_KEY}
+    limits = httpx.Limits(max_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits) as c:
+        bot = (await c.post("/bots", json={"name": "bench"})).json()["bot_id"]
+        url, body = f"/bots/{bot}/embeddings", {"input": ["hello world"]}
+        latencies: list[float] = []
+        statuses: Counter[int] = Counter()
+        left = requests
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal left
+            while left > 0 and time.perf_counter() < deadline:
+                left -= 1
+                start = time.perf_counter()
+                response = await c.post(url, json=body)
+                latencies.append(time.perf_counter() - start)
+                statuses[response.status_code] += 1
+
+        for _ in range(min(200, requests)):  # warm up: imports, caches, pools
+            await c.post(url, json=body)
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.perf_counter() - start
+
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": _common.percentile(latencies, 50) * 1e3,
+        "p99_ms": _common.percentile(latencies, 99) * 1e3,
+        "statuses": dict(statuses),
+    }
+
+
+def main() -> None:
+    args = _common.parser(__doc__.splitlines()[0]).parse_args()
+    why = _serve.unavailable()
+    if why:
+        print(f"skipped: `longtrainer serve` is not available ({why})")
+        _common.write_json(args.out, "server", {"skipped": why})
+        return
+
+    requests, seconds, rounds = (3000, 30.0, 2) if args.quick else (20000, 120.0, 3)
+    runs: dict[str, list[dict]] = {"off": [], "on": []}
+    # Alternate the two, so that a noisy neighbour on the machine hits both.
+    for _ in range(rounds):
+        for mode in ("off", "on"):
+            with _serve.running(enabled=mode == "on") as base:
+                runs[mode].append(asyncio.run(_load(base, requests, seconds)))
+
+    best = {mode: max(r, key=lambda x: x["rps"]) for mode, r in runs.items()}
+    cost = 1 - best["on"]["rps"] / best["off"]["rps"]
+    print(f"{CONCURRENCY} concurrent clients, {requests:,} requests x {rounds} rounds")
+    rows = [
+        [f"limiting {m}", b["rps"], b["p50_ms"], b["p99_ms"], b["statuses"]]
+        for m, b in best.items()
+    ]
+    print(_common.table(["server", "req/s", "p50 ms", "p99 ms", "statuses"], rows))
+    print(f"cost of limiting: {cost:.1%} of requests per second")
+
+    payload = {"concurrency": CONCURRENCY, "runs": runs, "best": best, "cost": cost}
+    path = _common.write_json(args.out, "server", payload)
+    print(f"wrote {path.relative_to(_common.REPO_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
