@@ -107,3 +107,11 @@ def jain(values: Sequence[float]) -> float:
 def median_of(fn: Callable[[], float], repeats: int) -> float:
     """Median of repeated measurements, to damp a noisy shared machine."""
     return statistics.median(fn() for _ in range(repeats))
+
+
+def shown(path: Path) -> str:
+    """A path as printed: relative to the repository when inside it."""
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)

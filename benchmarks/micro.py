@@ -102,7 +102,7 @@ async def main() -> None:
     print(_common.table(["contender", "ns/call", "x floor", "bytes/key"], rows))
 
     path = _common.write_json(args.out, "micro", results)
-    print(f"\nwrote {path.relative_to(_common.REPO_ROOT)}")
+    print(f"\nwrote {_common.shown(path)}")
 
 
 if __name__ == "__main__":

@@ -137,11 +137,11 @@ def main() -> None:
             step=10.0,
             title=f"{run['run']} ({run['mode']} mode): {tenant}",
         )
-        print(f"drew {png.relative_to(_common.REPO_ROOT)}")
+        print(f"drew {_common.shown(png)}")
 
     payload = [{k: v for k, v in r.items() if k != "record"} for r in runs]
     path = _common.write_json(out, "real_traffic", {"runs": payload})
-    print(f"wrote {path.relative_to(_common.REPO_ROOT)}")
+    print(f"wrote {_common.shown(path)}")
 
 
 if __name__ == "__main__":

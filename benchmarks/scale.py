@@ -159,7 +159,7 @@ async def main() -> None:
         ],
     }
     path = _common.write_json(args.out, "scale", payload)
-    print(f"\nwrote {path.relative_to(_common.REPO_ROOT)}")
+    print(f"\nwrote {_common.shown(path)}")
 
 
 if __name__ == "__main__":

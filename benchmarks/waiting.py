@@ -93,7 +93,7 @@ async def main() -> None:
     print(_common.table(headers, rows))
     payload = {"rate": RATE, "burst": BURST, "waiters": WAITERS, "seconds": seconds}
     path = _common.write_json(args.out, "waiting", {**payload, "results": results})
-    print(f"\nwrote {path.relative_to(_common.REPO_ROOT)}")
+    print(f"\nwrote {_common.shown(path)}")
 
 
 if __name__ == "__main__":
