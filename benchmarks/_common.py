@@ -71,8 +71,15 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
 
+    # Text reads from the left, numbers line up on the right.
+    text = [bool(rows) and isinstance(c, str) for c in (rows[0] if rows else headers)]
+
     def line(parts: Sequence[str]) -> str:
-        return "  ".join(p.rjust(w) for p, w in zip(parts, widths, strict=True))
+        aligned = (
+            p.ljust(w) if t else p.rjust(w)
+            for p, w, t in zip(parts, widths, text, strict=True)
+        )
+        return "  ".join(aligned).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(headers), rule, *(line(r) for r in cells)])

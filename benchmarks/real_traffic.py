@@ -122,7 +122,8 @@ def main() -> None:
     print(f"\nNoisy neighbour over {noisy_s:g} s: quiet bots, baseline vs noisy 100x")
     headers = ["bot", "admitted", "/share", "p50 wait", "p99 wait"]
     headers += ["admitted'", "/share'", "p50 wait'", "p99 wait'"]
-    print(table(headers, _noisy_rows(base, loud)))
+    noisy_rows = _noisy_rows(base, loud)
+    print(table(headers, noisy_rows))
 
     out = args.out
     for name, run, tenant in (
@@ -140,7 +141,9 @@ def main() -> None:
         print(f"drew {_common.shown(png)}")
 
     payload = [{k: v for k, v in r.items() if k != "record"} for r in runs]
-    path = _common.write_json(out, "real_traffic", {"runs": payload})
+    noisy = [dict(zip(["bot", *headers[1:]], row, strict=True)) for row in noisy_rows]
+    results = {"runs": payload, "noisy": noisy}
+    path = _common.write_json(out, "real_traffic", results)
     print(f"wrote {_common.shown(path)}")
 
 
