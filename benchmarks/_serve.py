@@ -30,7 +30,9 @@ def unavailable() -> str:
     if probe.returncode == 0:
         return ""
     lines = (probe.stderr or probe.stdout).strip().splitlines()
-    return lines[-1] if lines else f"exit status {probe.returncode}"
+    last = lines[-1] if lines else f"exit status {probe.returncode}"
+    # Name the interpreter as a reader would type it, not by its path here.
+    return last.replace(sys.executable, "python")
 
 
 def _free_port() -> int:

@@ -107,7 +107,7 @@ def _real(r: dict) -> list[tuple[str, str, bool]]:
 
 def _server(s: dict) -> list[tuple[str, str, bool | None]]:
     if "skipped" in s:
-        return [("server: limiting costs under 10% of req/s", s["skipped"], None)]
+        return [("server: limiting costs under 10% of req/s", "skipped", None)]
     cost = s["cost"]
     return [("server: limiting costs under 10% of req/s", f"{cost:.1%}", cost < 0.10)]
 

@@ -62,47 +62,50 @@ async def _memory(tenants: int, bots: int) -> float:
     return held / (tenants * bots)
 
 
-async def _pool_of(size: int, background: int) -> tuple[object, list[float], float]:
-    """A limiter with `background` tenants x 10 bots and one tenant "big" whose
-    `size` bots joined one by one, 1 ms apart; seconds per join of the last
-    tenth of them, when the pool holds about `size` bots."""
+async def _rebalance(size: int, background: int) -> dict[str, float]:
+    """Seconds per join and per leave in tenants of about `size` bots.
+
+    Several tenants of `size` bots are grown side by side, so that small
+    sizes still time enough calls; beside them `background` tenants x 10 bots.
+    """
     now = [0.0]
     lim = _limiter(now)
     await _fill(lim, background, 10)
+    tenants = [f"big-{r}" for r in range(max(1, 1000 // size))]
     timed = max(1, size // 10)
+    acquire = lim.acquire
 
+    # Bot i of every tenant joins at i ms; the last tenth is timed.
     for i in range(size):
         if i == size - timed:
             start = time.perf_counter()
         now[0] = i * STEP
-        await lim.acquire("big", f"bot-{i}", "llm")
-    join = (time.perf_counter() - start) / timed
-    return lim, now, join
+        for tenant in tenants:
+            await acquire(tenant, f"bot-{i}", "llm")
+    join = (time.perf_counter() - start) / (timed * len(tenants))
 
-
-async def _rebalance(size: int, background: int) -> dict[str, float]:
-    """Seconds per join and per leave in a tenant of about `size` bots."""
-    lim, now, join = await _pool_of(size, background)
     now[0] = size * STEP
-    await lim.acquire("big", "anchor", "llm")
+    for tenant in tenants:
+        await acquire(tenant, "anchor", "llm")
 
     # Keep the other tenants active, so that no call below retires them.
     now[0] = WINDOW - 1
     await _steady(lim, background, 10)
 
     # Each call comes just after one more bot's window ran out: one leave each.
-    timed = max(1, size // 10)
     start = time.perf_counter()
     for i in range(timed):
         now[0] = WINDOW + i * STEP + STEP / 2
-        await lim.acquire("big", "anchor", "llm")
-    leave = (time.perf_counter() - start) / timed
+        for tenant in tenants:
+            await acquire(tenant, "anchor", "llm")
+    leave = (time.perf_counter() - start) / (timed * len(tenants))
 
-    # The same call with nobody leaving, to tell the leave from the call.
+    # The same calls with nobody leaving, to tell the leave from the call.
     start = time.perf_counter()
     for _ in range(timed):
-        await lim.acquire("big", "anchor", "llm")
-    plain = (time.perf_counter() - start) / timed
+        for tenant in tenants:
+            await acquire(tenant, "anchor", "llm")
+    plain = (time.perf_counter() - start) / (timed * len(tenants))
     return {"join": join, "leave": leave, "plain_call": plain}
 
 
@@ -135,8 +138,8 @@ async def main() -> None:
     rebalance = {}
     for background in (0, tenants):
         for size in sizes:
+            gc.collect()  # not timed: the garbage of the runs before
             rebalance[background, size] = await _rebalance(size, background)
-            gc.collect()
 
     print("\nRebalance: one tenant's bots joining and leaving (us per call)")
     headers = ["bots in tenant", "other bots", "join", "leave", "call, no change"]
