@@ -52,10 +52,15 @@ def llm(data: Path, minutes: float) -> Replay:
 
 
 def _paced(arrivals: list[Arrival], rate: float, seconds: float) -> list[float]:
-    """The trace's arrival times, rescaled to `rate` per second over `seconds`."""
+    """The trace's arrival times, rescaled to `rate` per second, repeated end to
+    end until `seconds` are filled (a fast bot outruns one pass of the trace)."""
     times = [a.at - arrivals[0].at for a in arrivals]
     stretch = len(times) / times[-1] / rate  # the trace's own rate over `rate`
-    return [t * stretch for t in times if t * stretch < seconds]
+    span = times[-1] * stretch + 1 / rate
+    found: list[float] = []
+    for lap in range(int(seconds // span) + 1):
+        found += [lap * span + t * stretch for t in times]
+    return [t for t in found if t < seconds]
 
 
 def noisy(data: Path, seconds: float, *, factor: float) -> Replay:
