@@ -26,6 +26,26 @@ class ManualClock:
         self.now += seconds
 
 
+def loop_time() -> float:
+    """The running loop's clock: on a virtual-time loop, virtual seconds."""
+    return asyncio.get_running_loop().time()
+
+
+def on_virtual_time(main):
+    """Run ``main()`` on a fresh virtual-time loop, with a guard: a lost
+    wake-up fails the test (TimeoutError) instead of hanging it."""
+    loop = VirtualTimeLoop()
+
+    async def guarded():
+        async with asyncio.timeout(10**7):
+            return await main()
+
+    try:
+        return loop.run_until_complete(guarded())
+    finally:
+        loop.close()
+
+
 def limiter_at(config: RateLimitConfig, start: float = 0.0):
     clock = ManualClock(start)
     return RateLimiter(config, clock=clock), clock

@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 
+_NUMBERS = (int, float)
+_SWEEP_BATCH = 1000  # pools looked at in one call, at most
+
 
 class _Waiter:
     """A caller queued behind its bot's earlier callers."""
@@ -60,6 +63,7 @@ class RateLimiter:
     def __init__(self, config: RateLimitConfig, *, clock: Clock | None = None):
         self._clock = clock or time.monotonic
         self._pools: OrderedDict[tuple[str, str], TenantPool] = OrderedDict()
+        self._next_sweep = -math.inf
         self._apply(config)
 
     @property
@@ -116,33 +120,45 @@ class RateLimiter:
         :raises InvalidRequest: unknown resource, empty id, cost not > 0.
         :raises CostExceedsBurst: cost above the bot's burst (never admitted).
         """
-        name = self._resource_name(resource)
+        try:
+            name = self._names[resource]
+        except (KeyError, TypeError):
+            raise self._unknown_resource(resource) from None
         if not (isinstance(tenant_id, str) and tenant_id):
             raise InvalidRequest(
                 f"tenant_id must be a non-empty string, got {tenant_id!r}"
             )
         if not (isinstance(bot_id, str) and bot_id):
             raise InvalidRequest(f"bot_id must be a non-empty string, got {bot_id!r}")
-        if cost.__class__ not in (int, float) or not 0 < cost < math.inf:
+        if cost.__class__ not in _NUMBERS or not 0 < cost < math.inf:
             raise InvalidRequest(f"cost must be a number greater than 0, got {cost!r}")
         if not self._enabled:
             return
 
         now = self._clock()
-        pool = self._pool(tenant_id, name, now)
-        slot = self._enter(pool, bot_id, now)
-        if cost > slot.bucket.burst or cost > pool.tenant.burst:
-            raise self._too_large(pool, slot, cost)
+        key = (tenant_id, name)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._open_pool(key, now)
+        else:
+            self._pools.move_to_end(key)
+        pool.last_used = now
+        if now > self._next_sweep:
+            self._sweep(now)
 
+        slot = pool.enter(bot_id, now)
+        if pool.reshaped:
+            self._wake_all(pool)
         if slot.waiters:
-            refusal = Refusal(
-                "bot", self._queue_wait(slot, cost, now), slot.bucket.rate * 60
-            )
+            refusal = self._behind_queue(slot, cost, now)
         else:
             refusal = pool.take(slot, cost, now)
             if refusal is None:
                 return
 
+        # Checked only once refused: a cost above a burst never passes.
+        if cost > slot.bucket.burst or cost > pool.tenant.burst:
+            raise self._too_large(pool, slot, cost)
         if not wait:
             raise self._exceeded(pool, slot, refusal)
         await self._wait(pool, slot, cost, refusal, timeout)
@@ -251,39 +267,36 @@ class RateLimiter:
 
     def _resource_name(self, resource: Any) -> str:
         try:
-            name = self._names.get(resource)
-        except TypeError:
-            name = None
-        if name is None:
-            valid = ", ".join(self._config.resource_names())
-            raise InvalidRequest(
-                f"unknown resource {resource!r}; valid resources: {valid}"
-            )
-        return name
+            return self._names[resource]
+        except (KeyError, TypeError):
+            raise self._unknown_resource(resource) from None
 
-    def _pool(self, tenant_id: str, name: str, now: float) -> TenantPool:
-        pools = self._pools
-        key = (tenant_id, name)
-        pool = pools.get(key)
-        if pool is None:
-            limit = self._config.tenant_limit(name, tenant_id)
-            pool = TenantPool(
-                tenant_id, limit, self._bot_lookup(name), self._window, now
-            )
-            pools[key] = pool
-        else:
-            pools.move_to_end(key)
-        pool.last_used = now
+    def _unknown_resource(self, resource: Any) -> InvalidRequest:
+        valid = ", ".join(self._config.resource_names())
+        return InvalidRequest(
+            f"unknown resource {resource!r}; valid resources: {valid}"
+        )
 
-        # Retire up to two stale pools per call: memory follows activity.
-        # The pool in hand is the newest, so it is never among them.
-        for _ in range(2):
-            oldest_key = next(iter(pools))
-            oldest = pools[oldest_key]
-            if now - oldest.last_used <= self._window:
-                break
-            self._retire(oldest_key, oldest, now)
+    def _open_pool(self, key: tuple[str, str], now: float) -> TenantPool:
+        tenant_id, name = key
+        limit = self._config.tenant_limit(name, tenant_id)
+        pool = TenantPool(tenant_id, limit, self._bot_lookup(name), self._window, now)
+        self._pools[key] = pool
         return pool
+
+    def _sweep(self, now: float) -> None:
+        """Drop pools idle for longer than the window: memory follows the
+        active set. Pools sit in order of use, so the stale ones lead."""
+        pools = self._pools
+        for _ in range(_SWEEP_BATCH):
+            key, oldest = next(iter(pools.items()))
+            if now - oldest.last_used <= self._window:
+                self._next_sweep = now + self._window / 4
+                return
+            self._retire(key, oldest, now)
+
+        # More may be stale: carry on at the next call.
+        self._next_sweep = now
 
     def _retire(self, key: tuple[str, str], pool: TenantPool, now: float) -> None:
         if pool.is_idle(now):
@@ -318,6 +331,12 @@ class RateLimiter:
             with anyio.fail_after(timeout):
                 await self._serve(pool, slot, waiter)
         except TimeoutError:
+            # Tokens due at the very deadline still count: one last look.
+            if slot.waiters[0] is waiter:
+                refusal = self._try_head(pool, slot, waiter)
+                if refusal is None:
+                    return
+                waiter.refusal = refusal
             raise self._exceeded(pool, slot, waiter.refusal) from None
         finally:
             if not waiter.admitted:
@@ -332,11 +351,23 @@ class RateLimiter:
                 if refusal is None:
                     return
                 waiter.refusal = refusal
-                delay = refusal.retry_after
+                delay = self._recheck_in(pool, slot, refusal)
 
             waiter.event = anyio.Event()
             with anyio.move_on_after(delay):
                 await waiter.event.wait()
+
+    def _recheck_in(self, pool: TenantPool, slot: BotSlot, refusal: Refusal) -> float:
+        """Seconds until the head should look again: when its tokens are
+        due, or sooner if another bot's departure would raise its share."""
+        delay = refusal.retry_after
+        if slot.fixed:
+            return delay
+
+        # Just past the instant: a bot leaves once idle for longer than
+        # the window, and its departure is settled at that exact instant.
+        departs_in = pool.next_departure() - self._clock() + 1e-6
+        return max(0.0, min(delay, departs_in))
 
     def _try_head(
         self, pool: TenantPool, slot: BotSlot, waiter: _Waiter
@@ -345,7 +376,9 @@ class RateLimiter:
             refusal = None
         else:
             now = self._clock()
-            self._enter(pool, slot.bot_id, now)
+            pool.enter(slot.bot_id, now)
+            if pool.reshaped:
+                self._wake_all(pool)
 
             front = pool.turns[0] if pool.turns else None
             refusal = pool.take(slot, waiter.cost, now, queue_at_ceiling=True)
@@ -359,16 +392,12 @@ class RateLimiter:
             slot.waiters[0].wake()
         return None
 
-    def _enter(self, pool: TenantPool, bot_id: str, now: float) -> BotSlot:
-        slot = pool.enter(bot_id, now)
-        if pool.reshaped:
-            self._wake_all(pool)
-        return slot
-
     def _abandon(self, pool: TenantPool, slot: BotSlot, waiter: _Waiter) -> None:
         """Take a cancelled or timed-out waiter out; it holds no tokens."""
         # It was asking until now: that keeps its bot active as long.
-        self._enter(pool, slot.bot_id, self._clock())
+        pool.enter(slot.bot_id, self._clock())
+        if pool.reshaped:
+            self._wake_all(pool)
 
         was_head = slot.waiters[0] is waiter
         slot.waiters.remove(waiter)
@@ -394,12 +423,14 @@ class RateLimiter:
             if slot.waiters:
                 slot.waiters[0].wake()
 
-    def _queue_wait(self, slot: BotSlot, cost: float, now: float) -> float:
-        """Seconds until the bot's queue and then ``cost`` could be served."""
+    def _behind_queue(self, slot: BotSlot, cost: float, now: float) -> Refusal:
+        """The refusal for a caller behind its bot's queue: the wait until
+        the queue, and then ``cost``, could be served."""
         bucket = slot.bucket
         bucket.refill(now)
         queued = sum(waiter.cost for waiter in slot.waiters)
-        return max(bucket.time_until(queued + cost), 1e-9)
+        wait = max(bucket.time_until(queued + cost), 1e-9)
+        return Refusal("bot", wait, bucket.rate * 60)
 
     def _exceeded(self, pool: TenantPool, slot: BotSlot, refusal: Refusal):
         return RateLimitExceeded(
