@@ -83,29 +83,26 @@ def _noisy_rows(base: dict, loud: dict) -> list[list[object]]:
     return rows
 
 
-def main() -> None:
-    args = _common.parser(__doc__.splitlines()[0]).parse_args()
-    if _ours.MISSING:
-        print(f"skipped: {_ours.MISSING}")
-        return
-
-    minutes, llm_minutes, noisy_s = (10, 20, 300) if args.quick else (60, 58, 1200)
-    functions = _workloads.functions(args.data, minutes)
-    llm = _workloads.llm(args.data, llm_minutes)
+def _replays(data, quick: bool) -> tuple[list[dict], dict]:
+    """Every replay, and the sizes they ran at."""
+    minutes, llm_minutes, noisy_s = (10, 20, 300) if quick else (60, 58, 1200)
+    functions = _workloads.functions(data, minutes)
+    llm = _workloads.llm(data, llm_minutes)
+    quiet = _workloads.noisy(data, noisy_s, factor=1)
+    loud = _workloads.noisy(data, noisy_s, factor=100)
     runs = [
         _run(f"functions {minutes} min", functions, wait=False),
         _run(f"functions {minutes} min", functions, wait=True),
         _run(f"llm conv {llm_minutes} min", llm, wait=False),
         _run(f"llm conv {llm_minutes} min", llm, wait=True),
+        _run("noisy: baseline", quiet, wait=True),
+        _run("noisy: 100x", loud, wait=True),
     ]
-    base = _run(
-        "noisy: baseline", _workloads.noisy(args.data, noisy_s, factor=1), wait=True
-    )
-    loud = _run(
-        "noisy: 100x", _workloads.noisy(args.data, noisy_s, factor=100), wait=True
-    )
-    runs += [base, loud]
+    return runs, {"llm_seconds": llm_minutes * 60, "noisy_seconds": noisy_s}
 
+
+def _report(runs: list[dict], sizes: dict) -> list[dict]:
+    """Print the tables; answer the noisy-neighbour rows for the JSON."""
     print("Replays (virtual clock; decisions/s is wall time spent deciding)")
     keys = ["run", "mode", "arrivals", "decisions_per_s", "admitted", "refused"]
     keys += ["too_large", "violations", "worst_excess"]
@@ -117,17 +114,20 @@ def main() -> None:
     print("\nLLM conv, wait mode: busiest bots, per second")
     headers = ["tenant", "bot", "offered", "admitted", "share"]
     headers += ["backlogged s", "admitted/share backlogged"]
-    print(table(headers, _share_rows(runs[3], llm_minutes * 60, 12)))
+    print(table(headers, _share_rows(runs[3], sizes["llm_seconds"], 12)))
 
-    print(f"\nNoisy neighbour over {noisy_s:g} s: quiet bots, baseline vs noisy 100x")
+    seconds = sizes["noisy_seconds"]
+    print(f"\nNoisy neighbour over {seconds:g} s: quiet bots, baseline vs noisy 100x")
     headers = ["bot", "admitted", "/share", "p50 wait", "p99 wait"]
     headers += ["admitted'", "/share'", "p50 wait'", "p99 wait'"]
-    noisy_rows = _noisy_rows(base, loud)
-    print(table(headers, noisy_rows))
+    rows = _noisy_rows(runs[4], runs[5])
+    print(table(headers, rows))
+    return [dict(zip(["bot", *headers[1:]], row, strict=True)) for row in rows]
 
-    out = args.out
+
+def _draw(runs: list[dict], out) -> None:
     for name, run, tenant in (
-        ("noisy", loud, "tenant-n"),
+        ("noisy", runs[5], "tenant-n"),
         ("llm", runs[3], "tenant-3"),
     ):
         png = _plot.admitted_rate(
@@ -140,10 +140,20 @@ def main() -> None:
         )
         print(f"drew {_common.shown(png)}")
 
+
+def main() -> None:
+    args = _common.parser(__doc__.splitlines()[0]).parse_args()
+    if _ours.MISSING:
+        print(f"skipped: {_ours.MISSING}")
+        return
+
+    runs, sizes = _replays(args.data, args.quick)
+    noisy = _report(runs, sizes)
+    _draw(runs, args.out)
+
     payload = [{k: v for k, v in r.items() if k != "record"} for r in runs]
-    noisy = [dict(zip(["bot", *headers[1:]], row, strict=True)) for row in noisy_rows]
-    results = {"runs": payload, "noisy": noisy}
-    path = _common.write_json(out, "real_traffic", results)
+    results = {**sizes, "runs": payload, "noisy": noisy}
+    path = _common.write_json(args.out, "real_traffic", results)
     print(f"wrote {_common.shown(path)}")
 
 
