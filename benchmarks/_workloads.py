@@ -40,9 +40,10 @@ def functions(data: Path, minutes: int) -> Replay:
     return Replay(arrivals, {"llm_rpm": FUNCTIONS_RPM}, shared, timeout=30.0)
 
 
-def llm(data: Path, minutes: float) -> Replay:
-    """Azure LLM conversation arrivals and tokens, 4 tenants x 10 skewed bots."""
-    arrivals = _traces.llm(data, "conv", minutes, tenants=4, bots=10)
+def llm(data: Path, minutes: float, trace: str = "conv") -> Replay:
+    """Azure LLM arrivals and tokens (`conv` or the burstier `code` service),
+    4 tenants x 10 bots weighted to the Functions skew."""
+    arrivals = _traces.llm(data, trace, minutes, tenants=4, bots=10)
     settings = {
         "llm_rpm": LLM_RPM,
         "resources": {"llm_tokens": {"rpm": LLM_TPM, "burst": LLM_TOKEN_BURST}},

@@ -85,16 +85,20 @@ def _noisy_rows(base: dict, loud: dict) -> list[list[object]]:
 
 def _replays(data, quick: bool) -> tuple[list[dict], dict]:
     """Every replay, and the sizes they ran at."""
-    minutes, llm_minutes, noisy_s = (10, 20, 300) if quick else (60, 58, 1200)
+    minutes, llm_minutes, noisy_s = (10, 20, 300) if quick else (60, 57, 1200)
     functions = _workloads.functions(data, minutes)
-    llm = _workloads.llm(data, llm_minutes)
-    quiet = _workloads.noisy(data, noisy_s, factor=1)
-    loud = _workloads.noisy(data, noisy_s, factor=100)
     runs = [
         _run(f"functions {minutes} min", functions, wait=False),
         _run(f"functions {minutes} min", functions, wait=True),
-        _run(f"llm conv {llm_minutes} min", llm, wait=False),
-        _run(f"llm conv {llm_minutes} min", llm, wait=True),
+    ]
+    for trace in ("conv", "code"):
+        llm = _workloads.llm(data, llm_minutes, trace)
+        name = f"llm {trace} {llm_minutes} min"
+        runs += [_run(name, llm, wait=False), _run(name, llm, wait=True)]
+
+    quiet = _workloads.noisy(data, noisy_s, factor=1)
+    loud = _workloads.noisy(data, noisy_s, factor=100)
+    runs += [
         _run("noisy: baseline", quiet, wait=True),
         _run("noisy: 100x", loud, wait=True),
     ]
@@ -120,14 +124,14 @@ def _report(runs: list[dict], sizes: dict) -> list[dict]:
     print(f"\nNoisy neighbour over {seconds:g} s: quiet bots, baseline vs noisy 100x")
     headers = ["bot", "admitted", "/share", "p50 wait", "p99 wait"]
     headers += ["admitted'", "/share'", "p50 wait'", "p99 wait'"]
-    rows = _noisy_rows(runs[4], runs[5])
+    rows = _noisy_rows(runs[-2], runs[-1])
     print(table(headers, rows))
     return [dict(zip(["bot", *headers[1:]], row, strict=True)) for row in rows]
 
 
 def _draw(runs: list[dict], out) -> None:
     for name, run, tenant in (
-        ("noisy", runs[5], "tenant-n"),
+        ("noisy", runs[-1], "tenant-n"),
         ("llm", runs[3], "tenant-3"),
     ):
         png = _plot.admitted_rate(
