@@ -17,6 +17,8 @@ FUNCTIONS_RPM = 600  # per tenant; the trace's p99 bot asks 627 per minute
 LLM_RPM = 60  # per tenant
 LLM_TPM = 60_000  # tokens per minute per tenant, the second resource
 LLM_TOKEN_BURST = 150_000  # so that ten bots' shares still hold the largest call
+SERVEGEN_RPM = 60  # per client, against rates scaled to a tenth
+SERVEGEN_SCALE = 0.1  # of the clients' rates: the busiest asks 8.7 per second
 NOISY_RPM = 600  # one tenant of ten bots: a share of 1 call per second each
 
 
@@ -50,6 +52,13 @@ def llm(data: Path, minutes: float, trace: str = "conv") -> Replay:
     }
     tenants = frozenset(a.tenant for a in arrivals)
     return Replay(arrivals, settings, tenants, ("llm", "llm_tokens"), 60.0)
+
+
+def servegen(data: Path, minutes: float) -> Replay:
+    """ServeGen clients as tenants, 10 skewed bots each, bursty arrivals."""
+    arrivals = _traces.servegen(data, minutes, scale=SERVEGEN_SCALE, bots=10)
+    tenants = frozenset(a.tenant for a in arrivals)
+    return Replay(arrivals, {"llm_rpm": SERVEGEN_RPM}, tenants, timeout=30.0)
 
 
 def _paced(arrivals: list[Arrival], rate: float, seconds: float) -> list[float]:
