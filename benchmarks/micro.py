@@ -73,7 +73,7 @@ def _rows(results: dict, floor: float) -> list[list[object]]:
 
 async def main() -> None:
     args = _common.parser(__doc__.splitlines()[0]).parse_args()
-    calls, rounds = (20_000, 5) if args.quick else (100_000, 9)
+    calls, rounds = (20_000, 15) if args.quick else (100_000, 21)
     keys = 100_000
     if _ours.MISSING:
         print(f"skipping ours: {_ours.MISSING}")
