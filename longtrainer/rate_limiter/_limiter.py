@@ -1,4 +1,4 @@
-"""The public limiter: validation, the raise and wait modes, and cancellation."""
+"""The public limiter: validation, pools by tenant and resource, raise mode."""
 
 import functools
 import inspect
@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
-
-from ._config import RateLimitConfig, label_of
-from ._errors import CostExceedsBurst, InvalidRequest, RateLimitExceeded
-from ._pool import BotSlot, Refusal, TenantPool
+from ._config import RateLimitConfig
+from ._errors import InvalidRequest
+from ._pool import TenantPool
+from ._refusals import exceeded, too_large
 from ._snapshot import BotShare, LimiterStatistics, PoolSnapshot
+from ._waiting import WaitingRoom, behind_queue
 
 logger = logging.getLogger(__name__)
 
@@ -23,22 +23,6 @@ Clock = Callable[[], float]
 
 _NUMBERS = (int, float)
 _SWEEP_BATCH = 1000  # pools looked at in one call, at most
-
-
-class _Waiter:
-    """A caller queued behind its bot's earlier callers."""
-
-    __slots__ = ("admitted", "cost", "event", "refusal")
-
-    def __init__(self, cost: float, refusal: Refusal) -> None:
-        self.cost = cost
-        self.refusal = refusal
-        self.admitted = False
-        self.event: anyio.Event | None = None
-
-    def wake(self) -> None:
-        if self.event is not None:
-            self.event.set()
 
 
 class RateLimiter:
@@ -64,6 +48,7 @@ class RateLimiter:
         self._clock = clock or time.monotonic
         self._pools: OrderedDict[tuple[str, str], TenantPool] = OrderedDict()
         self._next_sweep = -math.inf
+        self._waiting = WaitingRoom(self._clock, lambda: self._enabled)
         self._apply(config)
 
     @property
@@ -79,8 +64,8 @@ class RateLimiter:
 
         names = config.resource_names()
         self._names: dict[Any, str] = {name: name for name in names}
-        self._names.update({label_of(name): name for name in names})
-        logger.info("rate limits loaded: %s", _describe_limits(config))
+        self._names.update({label: name for name, label in config.labels().items()})
+        logger.info("rate limits loaded: %s", config.describe())
 
     def update_config(self, config: RateLimitConfig) -> None:
         """Apply new limits now, keeping the tokens every bucket holds.
@@ -96,7 +81,7 @@ class RateLimiter:
 
             limit = config.tenant_limit(name, tenant_id)
             pool.retune(limit, self._bot_lookup(name), self._window, now)
-            self._wake_all(pool)
+            self._waiting.wake_all(pool)
 
     async def acquire(
         self,
@@ -117,7 +102,8 @@ class RateLimiter:
 
         :raises RateLimitExceeded: refused now; or the wait would outlast
             ``timeout`` seconds (raised at once when that is known upfront).
-        :raises InvalidRequest: unknown resource, empty id, cost not > 0.
+        :raises InvalidRequest: unknown resource, empty id, cost not > 0,
+            timeout not a number >= 0.
         :raises CostExceedsBurst: cost above the bot's burst (never admitted).
         """
         try:
@@ -132,6 +118,12 @@ class RateLimiter:
             raise InvalidRequest(f"bot_id must be a non-empty string, got {bot_id!r}")
         if cost.__class__ not in _NUMBERS or not 0 < cost < math.inf:
             raise InvalidRequest(f"cost must be a number greater than 0, got {cost!r}")
+        if timeout is not None and (
+            timeout.__class__ not in _NUMBERS or not 0 <= timeout < math.inf
+        ):
+            raise InvalidRequest(
+                f"timeout must be None or a number of seconds >= 0, got {timeout!r}"
+            )
         if not self._enabled:
             return
 
@@ -148,9 +140,9 @@ class RateLimiter:
 
         slot = pool.enter(bot_id, now)
         if pool.reshaped:
-            self._wake_all(pool)
+            self._waiting.wake_all(pool)
         if slot.waiters:
-            refusal = self._behind_queue(slot, cost, now)
+            refusal = behind_queue(slot, cost, now)
         else:
             refusal = pool.take(slot, cost, now)
             if refusal is None:
@@ -158,10 +150,10 @@ class RateLimiter:
 
         # Checked only once refused: a cost above a burst never passes.
         if cost > slot.bucket.burst or cost > pool.tenant.burst:
-            raise self._too_large(pool, slot, cost)
+            raise too_large(pool, slot, cost)
         if not wait:
-            raise self._exceeded(pool, slot, refusal)
-        await self._wait(pool, slot, cost, refusal, timeout)
+            raise exceeded(pool, slot, refusal)
+        await self._waiting.wait(pool, slot, cost, refusal, timeout)
 
     @asynccontextmanager
     async def limit(
@@ -314,154 +306,6 @@ class RateLimiter:
             self._bot_limit_cache[name] = lookup
         return lookup
 
-    async def _wait(
-        self,
-        pool: TenantPool,
-        slot: BotSlot,
-        cost: float,
-        refusal: Refusal,
-        timeout: float | None,
-    ) -> None:
-        if timeout is not None and refusal.retry_after > timeout:
-            raise self._exceeded(pool, slot, refusal)
-
-        waiter = _Waiter(cost, refusal)
-        slot.waiters.append(waiter)
-        try:
-            with anyio.fail_after(timeout):
-                await self._serve(pool, slot, waiter)
-        except TimeoutError:
-            # Tokens due at the very deadline still count: one last look.
-            if slot.waiters[0] is waiter:
-                refusal = self._try_head(pool, slot, waiter)
-                if refusal is None:
-                    return
-                waiter.refusal = refusal
-            raise self._exceeded(pool, slot, waiter.refusal) from None
-        finally:
-            if not waiter.admitted:
-                self._abandon(pool, slot, waiter)
-
-    async def _serve(self, pool: TenantPool, slot: BotSlot, waiter: _Waiter) -> None:
-        """Wait until ``waiter`` heads its bot's queue and both layers admit it."""
-        while True:
-            delay = None
-            if slot.waiters[0] is waiter:
-                refusal = self._try_head(pool, slot, waiter)
-                if refusal is None:
-                    return
-                waiter.refusal = refusal
-                delay = self._recheck_in(pool, slot, refusal)
-
-            waiter.event = anyio.Event()
-            with anyio.move_on_after(delay):
-                await waiter.event.wait()
-
-    def _recheck_in(self, pool: TenantPool, slot: BotSlot, refusal: Refusal) -> float:
-        """Seconds until the head should look again: when its tokens are
-        due, or sooner if another bot's departure would raise its share."""
-        delay = refusal.retry_after
-        if slot.fixed:
-            return delay
-
-        # Just past the instant: a bot leaves once idle for longer than
-        # the window, and its departure is settled at that exact instant.
-        departs_in = pool.next_departure() - self._clock() + 1e-6
-        return max(0.0, min(delay, departs_in))
-
-    def _try_head(
-        self, pool: TenantPool, slot: BotSlot, waiter: _Waiter
-    ) -> Refusal | None:
-        if not self._enabled:
-            refusal = None
-        else:
-            now = self._clock()
-            pool.enter(slot.bot_id, now)
-            if pool.reshaped:
-                self._wake_all(pool)
-
-            front = pool.turns[0] if pool.turns else None
-            refusal = pool.take(slot, waiter.cost, now, queue_at_ceiling=True)
-            self._wake_front(pool, front)
-            if refusal is not None:
-                return refusal
-
-        waiter.admitted = True
-        slot.waiters.popleft()
-        if slot.waiters:
-            slot.waiters[0].wake()
-        return None
-
-    def _abandon(self, pool: TenantPool, slot: BotSlot, waiter: _Waiter) -> None:
-        """Take a cancelled or timed-out waiter out; it holds no tokens."""
-        # It was asking until now: that keeps its bot active as long.
-        pool.enter(slot.bot_id, self._clock())
-        if pool.reshaped:
-            self._wake_all(pool)
-
-        was_head = slot.waiters[0] is waiter
-        slot.waiters.remove(waiter)
-        if slot.waiters:
-            if was_head:
-                slot.waiters[0].wake()
-            return
-
-        front = pool.turns[0] if pool.turns else None
-        pool.leave(slot)
-        self._wake_front(pool, front)
-
-    def _wake_front(self, pool: TenantPool, before: BotSlot | None) -> None:
-        # The bot whose turn it now is at the ceiling should try at once.
-        turns = pool.turns
-        if turns and turns[0] is not before and turns[0].waiters:
-            turns[0].waiters[0].wake()
-
-    def _wake_all(self, pool: TenantPool) -> None:
-        # Shares changed: every head's deadline moved.
-        pool.reshaped = False
-        for slot in pool.bots.values():
-            if slot.waiters:
-                slot.waiters[0].wake()
-
-    def _behind_queue(self, slot: BotSlot, cost: float, now: float) -> Refusal:
-        """The refusal for a caller behind its bot's queue: the wait until
-        the queue, and then ``cost``, could be served."""
-        bucket = slot.bucket
-        bucket.refill(now)
-        queued = sum(waiter.cost for waiter in slot.waiters)
-        wait = max(bucket.time_until(queued + cost), 1e-9)
-        return Refusal("bot", wait, bucket.rate * 60)
-
-    def _exceeded(self, pool: TenantPool, slot: BotSlot, refusal: Refusal):
-        return RateLimitExceeded(
-            tenant_id=pool.tenant_id,
-            bot_id=slot.bot_id,
-            resource=pool.limit.name,
-            label=pool.limit.label,
-            layer=refusal.layer,
-            limit=refusal.limit,
-            retry_after=refusal.retry_after,
-        )
-
-    def _too_large(self, pool: TenantPool, slot: BotSlot, cost: float):
-        label = pool.limit.label
-        if cost > pool.tenant.burst:
-            return CostExceedsBurst(
-                f"cost {cost:g} exceeds tenant '{pool.tenant_id}' burst of "
-                f"{pool.tenant.burst:g} {label}; it can never be admitted"
-            )
-        if slot.fixed:
-            share = "its own limit from bot_overrides"
-        else:
-            share = (
-                f"its equal share of the tenant's {pool.tenant.burst:g} among "
-                f"{pool.shared} active bots"
-            )
-        return CostExceedsBurst(
-            f"cost {cost:g} exceeds bot '{slot.bot_id}' burst of "
-            f"{slot.bucket.burst:g} {label} ({share})"
-        )
-
 
 def _view(pool: TenantPool, now: float) -> PoolSnapshot:
     pool.is_idle(now)
@@ -491,16 +335,3 @@ def _view(pool: TenantPool, now: float) -> PoolSnapshot:
         tenant.tokens,
         tuple(bots),
     )
-
-
-def _describe_limits(config: RateLimitConfig) -> str:
-    if not config.enabled:
-        return "disabled (every call admitted)"
-
-    parts = []
-    for name in config.resource_names():
-        limit = config.tenant_limit(name, "")
-        parts.append(f"{name} {limit.rpm:g}/min burst {limit.burst:g}")
-    overrides = len(config.tenant_overrides) + len(config.bot_overrides)
-    extra = f", {overrides} overrides" if overrides else ""
-    return ", ".join(parts) + extra + f", active window {config.active_window:g}s"
