@@ -70,7 +70,7 @@ def main() -> None:
         _common.write_json(args.out, "server", {"skipped": why})
         return
 
-    requests, seconds, rounds = (2000, 30.0, 3) if args.quick else (20000, 120.0, 3)
+    requests, seconds, rounds = (1500, 30.0, 5) if args.quick else (10000, 120.0, 7)
     runs: dict[str, list[dict]] = {"off": [], "on": []}
     # Alternate the two, so that a noisy neighbour on the machine hits both.
     for _ in range(rounds):
