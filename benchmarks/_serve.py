@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -33,6 +34,21 @@ def unavailable() -> str:
     last = lines[-1] if lines else f"exit status {probe.returncode}"
     # Name the interpreter as a reader would type it, not by its path here.
     return last.replace(sys.executable, "python")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far; None off Linux.
+
+    CPU per request stays readable on a shared machine, where requests per
+    second swing with the neighbours' load.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # After the command name: state is field 3, utime 14 and stime 15.
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -71,8 +87,8 @@ def _wait_ready(base: str, server: subprocess.Popen, seconds: float) -> None:
 
 
 @contextlib.contextmanager
-def running(*, enabled: bool) -> Iterator[str]:
-    """Run the server with limiting on or off; yield its base URL."""
+def running(*, enabled: bool) -> Iterator[tuple[str, int]]:
+    """Run the server with limiting on or off; yield its base URL and pid."""
     with tempfile.TemporaryDirectory(prefix="lt-bench-") as folder:
         config = _config(Path(folder), enabled)
         port = _free_port()
@@ -83,7 +99,7 @@ def running(*, enabled: bool) -> Iterator[str]:
         base = f"http://{HOST}:{port}"
         try:
             _wait_ready(base, server, 30.0)
-            yield base
+            yield base, server.pid
         finally:
             server.terminate()
             try:

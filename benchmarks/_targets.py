@@ -108,8 +108,11 @@ def _real(r: dict) -> list[tuple[str, str, bool]]:
 def _server(s: dict) -> list[tuple[str, str, bool | None]]:
     if "skipped" in s:
         return [("server: limiting costs under 10% of req/s", "skipped", None)]
-    cost = s["cost"]
-    return [("server: limiting costs under 10% of req/s", f"{cost:.1%}", cost < 0.10)]
+    cost, cpu = s["cost"], s.get("cpu_cost")
+    figure = f"{cost:.1%} of req/s"
+    if cpu is not None:
+        figure += f"; {cpu:+.1%} server CPU per request"
+    return [("server: limiting costs under 10% of req/s", figure, cost < 0.10)]
 
 
 def targets(out: Path) -> list[tuple[str, str, str]]:
