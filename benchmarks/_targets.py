@@ -116,7 +116,11 @@ def _server(s: dict) -> list[tuple[str, str, bool | None]]:
     if "crowd_cost" in s:
         crowd = s["crowd_cost"]
         target = f"server: the same with {s['crowd']:,} other bots active"
-        found.append((target, f"{crowd:.1%} of req/s", crowd < 0.10))
+        figure = f"{crowd:.1%} of req/s"
+        cpu_ms = s.get("cpu_ms", {})
+        if cpu_ms.get("off") and cpu_ms.get("crowd"):
+            figure += f"; server CPU {cpu_ms['crowd'] / cpu_ms['off'] - 1:+.0%}"
+        found.append((target, figure, crowd < 0.10))
     return found
 
 
