@@ -293,3 +293,22 @@ def test_a_declared_resource_is_limited_by_name_and_label_with_costs():
     assert error.resource == "llm_tokens" and error.limit == 6000
     assert error.retry_after == pytest.approx(1.0)  # 100 tokens at 100/s
     run(limiter.acquire("acme", "b", "llm_tokens", cost=1000))  # its own ceiling
+
+
+def test_buckets_show_one_bot_and_its_ceiling():
+    limiter, clock = limiter_at(RateLimitConfig(enabled=True, llm_rpm=60, llm_burst=4))
+    assert [b.layer for b in limiter.buckets("acme", "a", "llm")] == ["tenant"]
+
+    run(limiter.acquire("acme", "a", "llm"))  # a holds 3 of the ceiling's 3
+    # b's arrival halves a's burst to 2: the token a loses is b's to take.
+    run(limiter.acquire("acme", "b", "llm_calls", cost=0.5))
+    tenant, bot = limiter.buckets("acme", "b", "llm")
+
+    assert (tenant.layer, tenant.rpm, tenant.burst) == ("tenant", 60, 4)
+    assert tenant.tokens == pytest.approx(2.5)
+    assert (bot.resource, bot.layer, bot.rpm, bot.burst) == ("llm", "bot", 30, 2)
+    assert bot.tokens == 0.5
+
+    clock.advance(61)  # both idle: only the ceiling, full again
+    (tenant,) = limiter.buckets("acme", "b", "llm")
+    assert tenant.tokens == 4

@@ -16,10 +16,11 @@ from ._errors import (
 )
 from ._limiter import RateLimiter
 from ._resources import Resource, ResourceLimit
-from ._snapshot import BotShare, LimiterStatistics, PoolSnapshot
+from ._snapshot import BotShare, BucketState, LimiterStatistics, PoolSnapshot
 
 __all__ = [
     "BotShare",
+    "BucketState",
     "ConfigError",
     "CostExceedsBurst",
     "ExtraResource",

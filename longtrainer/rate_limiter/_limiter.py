@@ -15,7 +15,7 @@ from ._config import RateLimitConfig
 from ._errors import InvalidRequest
 from ._pool import TenantPool
 from ._refusals import exceeded, too_large
-from ._snapshot import BotShare, LimiterStatistics, PoolSnapshot
+from ._snapshot import BotShare, BucketState, LimiterStatistics, PoolSnapshot
 from ._waiting import WaitingRoom, behind_queue
 
 logger = logging.getLogger(__name__)
@@ -252,6 +252,28 @@ class RateLimiter:
             views.append(_view(pool, now))
         return views
 
+    def buckets(
+        self, tenant_id: str, bot_id: str, resource: str
+    ) -> tuple[BucketState, ...]:
+        """The ceiling and the bot's bucket for one resource, as they stand.
+
+        The bot's bucket is there while the bot is active. Costs O(1),
+        whatever the number of bots: meant for every response's headers.
+        """
+        name = self._resource_name(resource)
+        pool = self._pools.get((tenant_id, name))
+        if pool is None:
+            limit = self._config.tenant_limit(name, tenant_id)
+            return (BucketState(name, "tenant", limit.rpm, limit.burst, limit.burst),)
+
+        now = self._now()
+        pool.settle(now)
+        states = [_state(name, "tenant", pool.tenant, now)]
+        slot = pool.bots.get(bot_id)
+        if slot is not None:
+            states.append(_state(name, "bot", slot.bucket, now))
+        return tuple(states)
+
     def statistics(self) -> LimiterStatistics:
         """Counts of the state held: pools, bots and waiters."""
         bots = [slot for pool in self._pools.values() for slot in pool.bots.values()]
@@ -362,3 +384,8 @@ def _as_amount(what: str, value: Any) -> float:
         if 0 < amount < math.inf:
             return amount
     raise InvalidRequest(f"{what} must be a number greater than 0, got {value!r}")
+
+
+def _state(name: str, layer: str, bucket, now: float) -> BucketState:
+    bucket.refill(now)
+    return BucketState(name, layer, bucket.rate * 60, bucket.burst, bucket.tokens)

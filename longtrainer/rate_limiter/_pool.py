@@ -314,6 +314,11 @@ class TenantPool:
         for slot in newly_shared:
             slot.bucket.tokens = min(slot.bucket.burst, max(0.0, self._spare(now)))
 
+    def settle(self, now: float) -> None:
+        """Let the bots idle since before ``now`` leave (each at its instant)."""
+        if now > self.quiet_until:
+            self._expire(now)
+
     def is_idle(self, now: float) -> bool:
         """True when dropping the pool loses nothing: no active bot and a
         full ceiling, which is how a new pool starts."""

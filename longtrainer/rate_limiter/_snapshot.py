@@ -36,6 +36,21 @@ class PoolSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class BucketState:
+    """One layer's bucket as it stands: for RateLimit headers and the like.
+
+    :ivar resource: the resource's name (``"llm"``, not its label).
+    :ivar layer: ``"tenant"`` (the ceiling) or ``"bot"`` (the bot's share).
+    """
+
+    resource: str
+    layer: str
+    rpm: float
+    burst: float
+    tokens: float
+
+
+@dataclass(frozen=True, slots=True)
 class LimiterStatistics:
     """How much state the limiter holds: it follows the active set."""
 

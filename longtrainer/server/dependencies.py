@@ -152,7 +152,7 @@ def resource_name(config: RateLimitConfig, resource: str) -> str:
     ``llm_calls`` or ``Resource.LLM``. An unknown name is returned as is:
     the limiter refuses it with the list of valid ones.
     """
-    for name in config.resource_names():
-        if resource in (name, config.tenant_limit(name, "").label):
+    for name, label in config.labels().items():
+        if resource in (name, label):
             return name
     return resource

@@ -17,26 +17,21 @@ from collections.abc import Iterable
 
 from fastapi import Request
 
-from ..rate_limiter import PoolSnapshot, RateLimiter
+from ..rate_limiter import BucketState, RateLimiter
 
 
-def policy_fields(pool: PoolSnapshot, bot_id: str) -> list[tuple[str, str, str]]:
-    """``(name, policy item, state item)`` for the tenant and the bot layer."""
-    layers = [("tenant", pool.rpm, pool.burst, pool.tokens)]
-    for share in pool.bots:
-        if share.bot_id == bot_id:
-            layers.append(("bot", share.rpm, share.burst, share.tokens))
-
+def policy_fields(buckets: Iterable[BucketState]) -> list[tuple[str, str, str]]:
+    """``(name, policy item, state item)`` for each layer's bucket."""
     # The 1e-9 keeps float noise (0.9999999999 tokens) from costing a token
     # or a second; it is far below anything a clock could measure.
     fields = []
-    for layer, rpm, burst, tokens in layers:
-        name = f"{pool.resource}-{layer}"
-        rate = rpm / 60
-        window = max(1, math.ceil(burst / rate))
-        full_in = max(0, math.ceil((burst - tokens) / rate - 1e-9))
-        policy = f'"{name}";q={max(1, math.floor(burst))};w={window}'
-        state = f'"{name}";r={max(0, math.floor(tokens + 1e-9))};t={full_in}'
+    for bucket in buckets:
+        name = f"{bucket.resource}-{bucket.layer}"
+        rate = bucket.rpm / 60
+        window = max(1, math.ceil(bucket.burst / rate))
+        full_in = max(0, math.ceil((bucket.burst - bucket.tokens) / rate - 1e-9))
+        policy = f'"{name}";q={max(1, math.floor(bucket.burst))};w={window}'
+        state = f'"{name}";r={max(0, math.floor(bucket.tokens + 1e-9))};t={full_in}'
         fields.append((name, policy, state))
 
     return fields
@@ -61,10 +56,9 @@ def note_decision(request: Request, tenant_id: str, bot_id: str, resource: str) 
         return
 
     fields = getattr(request.state, "rate_limit_fields", {})
-    for pool in limiter.snapshot(tenant_id):
-        if pool.resource == resource:
-            for name, policy, state in policy_fields(pool, bot_id):
-                fields[name] = (name, policy, state)
+    buckets = limiter.buckets(tenant_id, bot_id, resource)
+    for name, policy, state in policy_fields(buckets):
+        fields[name] = (name, policy, state)
     request.state.rate_limit_fields = fields
 
 
