@@ -9,6 +9,7 @@ from .server.dependencies import (
     bot_from_path,
     install_rate_limiting,
     rate_limit,
+    rate_limit_all,
 )
 from .server.errors import rate_limit_exceeded_handler
 
@@ -19,5 +20,6 @@ __all__ = [
     "current_tenant",
     "install_rate_limiting",
     "rate_limit",
+    "rate_limit_all",
     "rate_limit_exceeded_handler",
 ]

@@ -7,13 +7,15 @@ import math
 import numbers
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
+
 from ._config import RateLimitConfig
 from ._errors import InvalidRequest
-from ._pool import TenantPool
+from ._pool import BotSlot, TenantPool
 from ._refusals import exceeded, too_large
 from ._snapshot import BotShare, BucketState, LimiterStatistics, PoolSnapshot
 from ._waiting import WaitingRoom, behind_queue
@@ -113,19 +115,15 @@ class RateLimiter:
         except (KeyError, TypeError):
             raise self._unknown_resource(resource) from None
         if not (isinstance(tenant_id, str) and tenant_id):
-            raise InvalidRequest(
-                f"tenant_id must be a non-empty string, got {tenant_id!r}"
-            )
+            raise _bad_id("tenant_id", tenant_id)
         if not (isinstance(bot_id, str) and bot_id):
-            raise InvalidRequest(f"bot_id must be a non-empty string, got {bot_id!r}")
+            raise _bad_id("bot_id", bot_id)
         if cost.__class__ not in _NUMBERS or not 0 < cost < math.inf:
             cost = _as_amount("cost", cost)
         if timeout is not None and (
             timeout.__class__ not in _NUMBERS or not 0 <= timeout < math.inf
         ):
-            raise InvalidRequest(
-                f"timeout must be None or a number of seconds >= 0, got {timeout!r}"
-            )
+            raise _bad_timeout(timeout)
         if not self._enabled:
             return
 
@@ -138,13 +136,11 @@ class RateLimiter:
 
         key = (tenant_id, name)
         pool = self._pools.get(key)
-        if pool is None:
-            pool = self._open_pool(key, now)
+        if pool is None or now > self._next_sweep:
+            pool = self._pool_at(tenant_id, name, now)
         else:
             self._pools.move_to_end(key)
-        pool.last_used = now
-        if now > self._next_sweep:
-            self._sweep(now)
+            pool.last_used = now
 
         slot = pool.enter(bot_id, now)
         if pool.reshaped:
@@ -162,6 +158,95 @@ class RateLimiter:
         if not wait:
             raise exceeded(pool, slot, refusal)
         await self._waiting.wait(pool, slot, cost, refusal, timeout)
+
+    async def acquire_all(
+        self,
+        tenant_id: str,
+        bot_id: str,
+        costs: Mapping[str, float],
+        *,
+        wait: bool = False,
+        timeout: float | None = None,
+    ) -> None:
+        """Take the cost of every resource in ``costs``: all of them or none.
+
+        For one call that spends several resources, say a chat turn that
+        embeds the question and then asks the LLM:
+        ``await limiter.acquire_all("acme", "bot-1", {"embedding": 1, "llm": 1})``.
+        A refusal gives back whatever was taken and names the resource that
+        needs the longest wait.
+
+        .. warning:: In wait mode it retries once that wait is over; unlike
+           ``acquire`` it does not hold a place in the bots' queues, so it
+           waits behind them and may wait longer under contention.
+
+        :raises RateLimitExceeded: refused, or the wait would outlast
+            ``timeout``.
+        :raises InvalidRequest: as ``acquire``, or an empty ``costs``.
+        :raises CostExceedsBurst: a cost no bucket can hold; nothing taken.
+        """
+        items = self._checked_costs(costs)
+        if not (isinstance(tenant_id, str) and tenant_id):
+            raise _bad_id("tenant_id", tenant_id)
+        if not (isinstance(bot_id, str) and bot_id):
+            raise _bad_id("bot_id", bot_id)
+        if timeout is not None and not (
+            isinstance(timeout, _NUMBERS) and 0 <= timeout < math.inf
+        ):
+            raise _bad_timeout(timeout)
+        if not self._enabled:
+            return
+
+        deadline = math.inf if timeout is None else self._now() + timeout
+        while True:
+            refusal = self._take_all(tenant_id, bot_id, items)
+            if refusal is None:
+                return
+            if not wait or self._now() + refusal.retry_after > deadline:
+                raise refusal
+            await anyio.sleep(refusal.retry_after)
+
+    def _checked_costs(self, costs: Mapping[str, float]) -> list[tuple[str, float]]:
+        if not isinstance(costs, Mapping) or not costs:
+            raise InvalidRequest(f"costs must map resources to costs, got {costs!r}")
+
+        # A resource named twice (by name and by label) pays both costs.
+        merged: dict[str, float] = {}
+        for resource, cost in costs.items():
+            name = self._resource_name(resource)
+            merged[name] = merged.get(name, 0.0) + _as_amount("cost", cost)
+        return list(merged.items())
+
+    def _take_all(self, tenant_id: str, bot_id: str, items) -> Exception | None:
+        """Take every cost at one instant, or give them all back and answer
+        the refusal with the longest wait."""
+        now = self._now()
+        taken: list[tuple[TenantPool, BotSlot, float]] = []
+        longest = None
+        for name, cost in items:
+            pool = self._pool_at(tenant_id, name, now)
+            slot = pool.enter(bot_id, now)
+            if pool.reshaped:
+                self._waiting.wake_all(pool)
+            if slot.waiters:
+                refusal = behind_queue(slot, cost, now)
+            else:
+                refusal = pool.take(slot, cost, now)
+            if refusal is None:
+                taken.append((pool, slot, cost))
+                continue
+
+            if cost > slot.bucket.burst or cost > pool.tenant.burst:
+                _give_back(taken)
+                raise too_large(pool, slot, cost)
+            if longest is None or refusal.retry_after > longest[0].retry_after:
+                longest = (refusal, pool, slot)
+
+        if longest is None:
+            return None
+        _give_back(taken)
+        refusal, pool, slot = longest
+        return exceeded(pool, slot, refusal)
 
     @asynccontextmanager
     async def limit(
@@ -309,6 +394,19 @@ class RateLimiter:
             f"unknown resource {resource!r}; valid resources: {valid}"
         )
 
+    def _pool_at(self, tenant_id: str, name: str, now: float) -> TenantPool:
+        """The pool of ``tenant_id`` for resource ``name``, marked used."""
+        key = (tenant_id, name)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._open_pool(key, now)
+        else:
+            self._pools.move_to_end(key)
+        pool.last_used = now
+        if now > self._next_sweep:
+            self._sweep(now)
+        return pool
+
     def _open_pool(self, key: tuple[str, str], now: float) -> TenantPool:
         tenant_id, name = key
         limit = self._config.tenant_limit(name, tenant_id)
@@ -389,3 +487,18 @@ def _as_amount(what: str, value: Any) -> float:
 def _state(name: str, layer: str, bucket, now: float) -> BucketState:
     bucket.refill(now)
     return BucketState(name, layer, bucket.rate * 60, bucket.burst, bucket.tokens)
+
+
+def _give_back(taken: list) -> None:
+    for pool, slot, cost in taken:
+        pool.give_back(slot, cost)
+
+
+def _bad_id(what: str, value: Any) -> InvalidRequest:
+    return InvalidRequest(f"{what} must be a non-empty string, got {value!r}")
+
+
+def _bad_timeout(value: Any) -> InvalidRequest:
+    return InvalidRequest(
+        f"timeout must be None or a number of seconds >= 0, got {value!r}"
+    )

@@ -204,6 +204,12 @@ class TenantPool:
         wait = max(tenant.time_until(cost), cost / tenant.rate)
         return Refusal("tenant", wait, tenant.rate * 60)
 
+    def give_back(self, slot: BotSlot, cost: float) -> None:
+        """Undo a take of ``cost`` made at the present instant (nothing has
+        accrued since, so the buckets are exactly as they were)."""
+        slot.bucket.tokens += cost
+        self.tenant.tokens += cost
+
     def leave(self, slot: BotSlot) -> None:
         """Take a bot whose queue emptied out of the turns at the ceiling."""
         if self.turns:

@@ -16,8 +16,9 @@ FastAPI dependable returning a string) to resolve them your own way.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request, Response, status
 
@@ -83,8 +84,37 @@ def rate_limit(
     return take_token
 
 
-def _constant(value: float) -> Callable:
-    async def fixed_cost() -> float:
+def rate_limit_all(
+    costs: Mapping[str, float] | Callable,
+    *,
+    wait: bool = False,
+    timeout: float | None = None,
+    tenant: Callable = current_tenant,
+    bot: Callable = bot_from_path,
+) -> Callable:
+    """A dependency taking several resources' tokens at once: all or none.
+
+    ``costs`` maps resources to costs, or is a FastAPI dependable returning
+    such a mapping (say ``{"ingestion": 1, "embedding": chunks}`` from the
+    validated body). A refusal of any resource spends nothing.
+    """
+    costs_of = costs if callable(costs) else _constant(dict(costs))
+
+    async def take_tokens(
+        request: Request,
+        response: Response,
+        tenant_id: str = Depends(tenant),
+        bot_id: str = Depends(bot),
+        amounts: Mapping[str, float] = Depends(costs_of),
+    ) -> None:
+        spend = Spender(request, response, tenant_id, bot_id)
+        await spend.all(amounts, wait=wait, timeout=timeout)
+
+    return take_tokens
+
+
+def _constant(value: Any) -> Callable:
+    async def fixed_cost() -> Any:
         return value
 
     return fixed_cost
@@ -133,8 +163,36 @@ class Spender:
             # No amount of waiting admits it: the caller must ask for less.
             raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(error)) from None
 
-        metrics.record_admitted(self.tenant_id, resource, time.perf_counter() - started)
-        note_decision(self.request, self.tenant_id, self.bot_id, resource)
+        self._admitted([resource], time.perf_counter() - started)
+
+    async def all(
+        self,
+        costs: Mapping[str, float],
+        *,
+        wait: bool = False,
+        timeout: float | None = None,
+    ) -> None:
+        """Take every resource's cost, all or none (``acquire_all``)."""
+        limiter, metrics = _installed(self.request)
+        names = {resource_name(limiter.config, r): c for r, c in costs.items()}
+        started = time.perf_counter()
+        try:
+            await limiter.acquire_all(
+                self.tenant_id, self.bot_id, names, wait=wait, timeout=timeout
+            )
+        except RateLimitExceeded as refusal:
+            metrics.record_refused(refusal.tenant_id, refusal.resource, refusal.layer)
+            raise
+        except CostExceedsBurst as error:
+            raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(error)) from None
+
+        self._admitted(list(names), time.perf_counter() - started)
+
+    def _admitted(self, resources: list[str], waited: float) -> None:
+        _, metrics = _installed(self.request)
+        for resource in resources:
+            metrics.record_admitted(self.tenant_id, resource, waited)
+            note_decision(self.request, self.tenant_id, self.bot_id, resource)
         self.response.headers.update(rate_limit_headers(self.request))
 
 

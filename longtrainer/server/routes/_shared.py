@@ -1,13 +1,13 @@
 """Dependencies the routes share: the caller's bot, chat, store and budget."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 
 from ...models.base import Providers
 from ..auth import current_tenant
-from ..dependencies import rate_limit
+from ..dependencies import rate_limit, rate_limit_all
 from ..store import Bot, Chat, Store
 
 Tenant = Annotated[str, Depends(current_tenant)]
@@ -61,3 +61,8 @@ def limited(
     FastAPI never calls the limiter, so a 404 or 422 costs no token.
     """
     return Depends(rate_limit(resource, bot=bot, cost=cost))
+
+
+def limited_all(costs: Mapping[str, float] | Callable, *, bot: Callable):
+    """``rate_limit_all`` for a bot the caller owns: all tokens or none."""
+    return Depends(rate_limit_all(costs, bot=bot))

@@ -1,9 +1,7 @@
 """Chats: ask a bot about its documents, whole or as server-sent events.
 
 A question spends one ``llm`` token and one ``embedding`` token (for the
-query). The ``llm`` token is taken first: it is the scarcer one, so when
-it is refused the cheaper ``embedding`` token has not been spent for
-nothing.
+query), both at once or neither: a refusal of either spends nothing.
 """
 
 import json
@@ -19,7 +17,7 @@ from ..headers import rate_limit_headers
 from ..schemas import ChatAnswer, ChatHistory, ChatOut, ChatQuery, MessageOut, Source
 from ..store import Chat, Store
 from ._answers import KEYED, LIMITED, OWNED, UPSTREAM
-from ._shared import OwnedBot, ProvidersDep, StoreDep, Tenant, bot_chat, limited
+from ._shared import OwnedBot, ProvidersDep, StoreDep, Tenant, bot_chat, limited_all
 
 router = APIRouter(tags=["chats"], responses=KEYED)
 
@@ -74,7 +72,7 @@ async def get_chat(chat_id: str, tenant_id: Tenant, store: StoreDep) -> ChatHist
 
 @router.post(
     "/bots/{bot_id}/chats/{chat_id}",
-    dependencies=[limited("llm", bot=asked_bot), limited("embedding", bot=asked_bot)],
+    dependencies=[limited_all({"llm": 1, "embedding": 1}, bot=asked_bot)],
     response_model=ChatAnswer,
     responses={200: {"content": {"text/event-stream": {}}}, **LIMITED, **UPSTREAM},
 )

@@ -16,7 +16,7 @@ from ...models.chunking import chunk_text
 from ..schemas import DocumentOut, DocumentText, ErrorDetail
 from ..store import Document
 from ._answers import LIMITED, UPSTREAM
-from ._shared import OwnedBot, ProvidersDep, StoreDep, limited
+from ._shared import OwnedBot, ProvidersDep, StoreDep, limited_all
 
 router = APIRouter(tags=["documents"])
 
@@ -71,17 +71,15 @@ async def document_chunks(document: NewDocument) -> list[str]:
 Chunks = Annotated[list[str], Depends(document_chunks)]
 
 
-async def chunk_count(chunks: Chunks) -> int:
-    return len(chunks)
+async def document_costs(chunks: Chunks) -> dict[str, int]:
+    """One ingestion for the document, one embedding per chunk."""
+    return {"ingestion": 1, "embedding": len(chunks)}
 
 
 @router.post(
     "/bots/{bot_id}/documents",
     status_code=status.HTTP_201_CREATED,
-    dependencies=[
-        limited("ingestion", bot=receiving_bot),
-        limited("embedding", bot=receiving_bot, cost=chunk_count),
-    ],
+    dependencies=[limited_all(document_costs, bot=receiving_bot)],
     openapi_extra=_BODIES,
     responses={**LIMITED, 415: _UNSUPPORTED, **UPSTREAM},
 )
