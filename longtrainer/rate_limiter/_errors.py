@@ -42,7 +42,14 @@ class RateLimitExceeded(RateLimitError):
         self.layer = layer
         self.limit = limit
         self.retry_after = retry_after
-        super().__init__(self._describe())
+
+    # The text is built when read, not when raised: most refusals are
+    # caught and answered without anyone reading it.
+    def __str__(self) -> str:
+        return self._describe()
+
+    def __repr__(self) -> str:
+        return f"RateLimitExceeded({self._describe()!r})"
 
     def _describe(self) -> str:
         who = f"Tenant '{self.tenant_id}'"

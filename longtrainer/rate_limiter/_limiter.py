@@ -207,7 +207,19 @@ class RateLimiter:
 
             # Look again at least every half window: a bot still asking
             # must not go idle and come back as a newcomer.
-            await anyio.sleep(min(refusal.retry_after, self._window / 2))
+            try:
+                await anyio.sleep(min(refusal.retry_after, self._window / 2))
+            except BaseException:
+                self._touch_all(tenant_id, bot_id, items)  # asked until now
+                raise
+
+    def _touch_all(self, tenant_id: str, bot_id: str, items) -> None:
+        now = self._now()
+        for name, _ in items:
+            pool = self._pool_at(tenant_id, name, now)
+            pool.enter(bot_id, now)
+            if pool.reshaped:
+                self._waiting.wake_all(pool)
 
     def _checked_costs(self, costs: Mapping[str, float]) -> list[tuple[str, float]]:
         if not isinstance(costs, Mapping) or not costs:

@@ -38,7 +38,10 @@ class BotSlot:
         self.bucket = bucket
         self.fixed = fixed
         self.last_seen = now
-        self.waiters: deque = deque()
+
+        # Most bots never queue: an empty tuple until one does (a deque
+        # costs some 600 bytes even when empty).
+        self.waiters: deque | tuple = ()
 
 
 BotLimitLookup = Callable[[str], ResourceLimit | None]

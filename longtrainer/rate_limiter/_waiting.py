@@ -6,6 +6,7 @@ cancelled or times out has nothing to give back; it only leaves its queue
 and wakes whoever is next.
 """
 
+from collections import deque
 from collections.abc import Callable
 
 import anyio
@@ -61,6 +62,8 @@ class WaitingRoom:
             raise exceeded(pool, slot, refusal)
 
         waiter = Waiter(cost, refusal, self._clock())
+        if not slot.waiters:
+            slot.waiters = deque()
         slot.waiters.append(waiter)
         try:
             with anyio.fail_after(timeout):
@@ -121,6 +124,7 @@ class WaitingRoom:
         if slot.waiters:
             slot.waiters[0].wake()
         else:
+            slot.waiters = ()
             pool.leave(slot)  # admitted with limiting off: no turn to keep
         return None
 
@@ -136,6 +140,7 @@ class WaitingRoom:
                 slot.waiters[0].wake()
             return
 
+        slot.waiters = ()
         front = pool.turns[0] if pool.turns else None
         pool.leave(slot)
         self._wake_front(pool, front)
