@@ -1,7 +1,11 @@
 """The ``longtrainer`` command line: one module per command."""
 
+from typing import Annotated
+
 import typer
 
+from .. import __version__
+from . import bot
 from .serve import serve
 
 app = typer.Typer(
@@ -12,9 +16,23 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"longtrainer {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
     """Rate-limited, multi-tenant bots for LLM platforms."""
 
 
 app.command()(serve)
+app.add_typer(bot.app)
