@@ -6,6 +6,8 @@ import typer
 
 from .. import __version__
 from . import bot
+from .add_doc import add_doc
+from .chat import chat
 from .serve import serve
 
 app = typer.Typer(
@@ -36,3 +38,5 @@ def main(
 
 app.command()(serve)
 app.add_typer(bot.app)
+app.command("add-doc")(add_doc)
+app.command()(chat)

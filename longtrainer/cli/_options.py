@@ -9,6 +9,7 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from ..client import DEFAULT_TENANT, ApiClient, ClientError
 from ..rate_limiter import ConfigError
@@ -106,12 +107,13 @@ def reported_errors() -> Iterator[None]:
         fail(error)
 
 
-def fail(error: Exception | str, *, code: int = 1) -> NoReturn:
+def fail(error: Exception, *, code: int = 1) -> NoReturn:
     """Print ``error`` on stderr (as class name and message) and exit ``code``."""
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
-    if isinstance(error, Exception):
-        console.print(f"[red]{type(error).__name__}[/red]: ", end="")
-        console.out(str(error))
-    else:
-        console.out(error)
+    Console(stderr=True, soft_wrap=True).print(error_line(error))
     raise typer.Exit(code)
+
+
+def error_line(error: Exception) -> Text:
+    """``ApiError: Bot 'x' not found. (HTTP 404)``, the class name in red."""
+    # Text, not markup: the message may hold brackets rich would interpret.
+    return Text.assemble((type(error).__name__, "red"), f": {error}")

@@ -44,6 +44,9 @@ async def until_admitted(send: Callable[[], Awaitable[T]], progress: Progress) -
 async def count_down(progress: Progress, refusal: RateLimited) -> None:
     """Show the refusal and a bar filling until its ``retry_after`` has passed."""
     seconds = refusal.retry_after
+    if not progress.console.is_terminal:
+        # No live bar off a terminal (a pipe, a log): say it once instead.
+        progress.console.print(describe(refusal, seconds))
     task = progress.add_task(describe(refusal, seconds), total=seconds)
     start = anyio.current_time()
     try:
