@@ -5,9 +5,10 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import bot
+from . import bot, limits
 from .add_doc import add_doc
 from .chat import chat
+from .init import init
 from .serve import serve
 
 app = typer.Typer(
@@ -36,7 +37,9 @@ def main(
     """Rate-limited, multi-tenant bots for LLM platforms."""
 
 
+app.command()(init)
 app.command()(serve)
 app.add_typer(bot.app)
 app.command("add-doc")(add_doc)
 app.command()(chat)
+app.add_typer(limits.app)
