@@ -115,6 +115,9 @@ def test_each_resource_and_tenant_has_its_own_budget():
         (("acme", "b", "llm"), {"cost": float("inf")}, "greater than 0"),
         (("acme", "b", "llm"), {"cost": "1"}, "greater than 0"),
         (("acme", "b", "llm"), {"cost": True}, "greater than 0"),
+        (("acme", "b", "llm"), {"timeout": -1}, "timeout must be None or a number"),
+        (("acme", "b", "llm"), {"timeout": float("nan")}, "timeout must be None"),
+        (("acme", "b", "llm"), {"timeout": "5"}, "timeout must be None"),
     ],
 )
 @pytest.mark.parametrize("enabled", [True, False])
@@ -275,3 +278,18 @@ def test_default_clock_works_outside_tests():
     limiter = RateLimiter(ON)
     run(limiter.acquire("acme", "b", "llm"))
     assert limiter.snapshot("acme")[0].tokens == pytest.approx(1, abs=0.01)
+
+
+def test_a_declared_resource_is_limited_by_name_and_label_with_costs():
+    config = RateLimitConfig(
+        enabled=True,
+        resources={"llm_tokens": {"rpm": 6000, "burst": 1000}},
+        tenant_overrides={"acme": {"llm_tokens_rpm": 60_000}},
+    )
+    limiter, clock = limiter_at(config)
+    run(limiter.acquire("globex", "b", "llm_tokens", cost=900))
+
+    error = refusal(limiter, "globex", "b", "llm_tokens_calls", cost=200)
+    assert error.resource == "llm_tokens" and error.limit == 6000
+    assert error.retry_after == pytest.approx(1.0)  # 100 tokens at 100/s
+    run(limiter.acquire("acme", "b", "llm_tokens", cost=1000))  # its own ceiling

@@ -233,7 +233,10 @@ def test_g4_g6_a_queue_is_served_in_order_and_leavers_strand_nothing(queue):
     flood_size=st.integers(1, 30),
 )
 def test_g6_a_noisy_queue_never_delays_another_bot(rpm, flood, quiet, flood_size):
-    config = RateLimitConfig(enabled=True, llm_rpm=rpm, active_window=1000)
+    # Two bots, so a burst of 2 or more: each share holds a whole token.
+    config = RateLimitConfig(
+        enabled=True, llm_rpm=rpm, llm_burst=max(2, rpm), active_window=1000
+    )
 
     def run(size):
         calls = [Call(0, "acme", "noisy"), Call(0, "acme", "quiet")]
@@ -372,7 +375,9 @@ def test_g5_retry_after_is_exact(rpm, burst, bots, events):
     excess=st.floats(0.001, 100),
 )
 def test_g7_a_cost_above_the_burst_fails_at_once(rpm, burst, bots, excess):
-    config = RateLimitConfig(enabled=True, llm_rpm=rpm, llm_burst=burst)
+    config = RateLimitConfig(
+        enabled=True, llm_rpm=rpm, llm_burst=burst, active_window=10**6
+    )
     limiter = RateLimiter(config, clock=loop_time)
     bot_burst = max(1.0, burst / bots)
 

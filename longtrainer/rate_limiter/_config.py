@@ -129,6 +129,21 @@ class RateLimitConfig(BaseModel):
         burst = override.get(f"{resource}_burst") or rpm
         return ResourceLimit(resource, label_of(resource), rpm, burst)
 
+    def describe(self) -> str:
+        """One line for the operator's log: the limits in force."""
+        if not self.enabled:
+            return "disabled (every call admitted)"
+
+        parts = []
+        for name in self.resource_names():
+            limit = self.tenant_limit(name, "")
+            parts.append(f"{name} {limit.rpm:g}/min burst {limit.burst:g}")
+        overrides = len(self.tenant_overrides) + len(self.bot_overrides)
+        if overrides:
+            parts.append(f"{overrides} overrides")
+        parts.append(f"active window {self.active_window:g}s")
+        return ", ".join(parts)
+
     def override_keys(self) -> set[str]:
         """Keys an override may set: ``<resource>_rpm`` and ``<resource>_burst``."""
         names = self.resource_names()

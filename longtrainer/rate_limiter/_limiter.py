@@ -1,4 +1,4 @@
-"""The public limiter: validation, the raise and wait modes, and cancellation."""
+"""The public limiter: validation, pools by tenant and resource, raise mode."""
 
 import functools
 import inspect
@@ -10,32 +10,19 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-import anyio
-
 from ._config import RateLimitConfig, label_of
-from ._errors import CostExceedsBurst, InvalidRequest, RateLimitExceeded
-from ._pool import BotSlot, Refusal, TenantPool
+from ._errors import InvalidRequest
+from ._pool import TenantPool
+from ._refusals import exceeded, too_large
 from ._snapshot import BotShare, LimiterStatistics, PoolSnapshot
+from ._waiting import WaitingRoom, behind_queue
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 
-
-class _Waiter:
-    """A caller queued behind its bot's earlier callers."""
-
-    __slots__ = ("admitted", "cost", "event", "refusal")
-
-    def __init__(self, cost: float, refusal: Refusal) -> None:
-        self.cost = cost
-        self.refusal = refusal
-        self.admitted = False
-        self.event: anyio.Event | None = None
-
-    def wake(self) -> None:
-        if self.event is not None:
-            self.event.set()
+_NUMBERS = (int, float)
+_SWEEP_BATCH = 1000  # pools looked at in one call, at most
 
 
 class RateLimiter:
@@ -60,6 +47,8 @@ class RateLimiter:
     def __init__(self, config: RateLimitConfig, *, clock: Clock | None = None):
         self._clock = clock or time.monotonic
         self._pools: OrderedDict[tuple[str, str], TenantPool] = OrderedDict()
+        self._next_sweep = -math.inf
+        self._waiting = WaitingRoom(self._clock, lambda: self._enabled)
         self._apply(config)
 
     @property
@@ -76,7 +65,7 @@ class RateLimiter:
         names = config.resource_names()
         self._names: dict[Any, str] = {name: name for name in names}
         self._names.update({label_of(name): name for name in names})
-        logger.info("rate limits loaded: %s", _describe_limits(config))
+        logger.info("rate limits loaded: %s", config.describe())
 
     def update_config(self, config: RateLimitConfig) -> None:
         """Apply new limits now, keeping the tokens every bucket holds.
@@ -92,7 +81,7 @@ class RateLimiter:
 
             limit = config.tenant_limit(name, tenant_id)
             pool.retune(limit, self._bot_lookup(name), self._window, now)
-            self._wake_all(pool)
+            self._waiting.wake_all(pool)
 
     async def acquire(
         self,
@@ -113,39 +102,58 @@ class RateLimiter:
 
         :raises RateLimitExceeded: refused now; or the wait would outlast
             ``timeout`` seconds (raised at once when that is known upfront).
-        :raises InvalidRequest: unknown resource, empty id, cost not > 0.
+        :raises InvalidRequest: unknown resource, empty id, cost not > 0,
+            timeout not a number >= 0.
         :raises CostExceedsBurst: cost above the bot's burst (never admitted).
         """
-        name = self._resource_name(resource)
+        try:
+            name = self._names[resource]
+        except (KeyError, TypeError):
+            raise self._unknown_resource(resource) from None
         if not (isinstance(tenant_id, str) and tenant_id):
             raise InvalidRequest(
                 f"tenant_id must be a non-empty string, got {tenant_id!r}"
             )
         if not (isinstance(bot_id, str) and bot_id):
             raise InvalidRequest(f"bot_id must be a non-empty string, got {bot_id!r}")
-        if cost.__class__ not in (int, float) or not 0 < cost < math.inf:
+        if cost.__class__ not in _NUMBERS or not 0 < cost < math.inf:
             raise InvalidRequest(f"cost must be a number greater than 0, got {cost!r}")
+        if timeout is not None and (
+            timeout.__class__ not in _NUMBERS or not 0 <= timeout < math.inf
+        ):
+            raise InvalidRequest(
+                f"timeout must be None or a number of seconds >= 0, got {timeout!r}"
+            )
         if not self._enabled:
             return
 
         now = self._clock()
-        pool = self._pool(tenant_id, name, now)
-        slot = self._enter(pool, bot_id, now)
-        if cost > slot.bucket.burst or cost > pool.tenant.burst:
-            raise self._too_large(pool, slot, cost)
+        key = (tenant_id, name)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._open_pool(key, now)
+        else:
+            self._pools.move_to_end(key)
+        pool.last_used = now
+        if now > self._next_sweep:
+            self._sweep(now)
 
+        slot = pool.enter(bot_id, now)
+        if pool.reshaped:
+            self._waiting.wake_all(pool)
         if slot.waiters:
-            refusal = Refusal(
-                "bot", self._queue_wait(slot, cost, now), slot.bucket.rate * 60
-            )
+            refusal = behind_queue(slot, cost, now)
         else:
             refusal = pool.take(slot, cost, now)
             if refusal is None:
                 return
 
+        # Checked only once refused: a cost above a burst never passes.
+        if cost > slot.bucket.burst or cost > pool.tenant.burst:
+            raise too_large(pool, slot, cost)
         if not wait:
-            raise self._exceeded(pool, slot, refusal)
-        await self._wait(pool, slot, cost, refusal, timeout)
+            raise exceeded(pool, slot, refusal)
+        await self._waiting.wait(pool, slot, cost, refusal, timeout)
 
     @asynccontextmanager
     async def limit(
@@ -251,39 +259,36 @@ class RateLimiter:
 
     def _resource_name(self, resource: Any) -> str:
         try:
-            name = self._names.get(resource)
-        except TypeError:
-            name = None
-        if name is None:
-            valid = ", ".join(self._config.resource_names())
-            raise InvalidRequest(
-                f"unknown resource {resource!r}; valid resources: {valid}"
-            )
-        return name
+            return self._names[resource]
+        except (KeyError, TypeError):
+            raise self._unknown_resource(resource) from None
 
-    def _pool(self, tenant_id: str, name: str, now: float) -> TenantPool:
-        pools = self._pools
-        key = (tenant_id, name)
-        pool = pools.get(key)
-        if pool is None:
-            limit = self._config.tenant_limit(name, tenant_id)
-            pool = TenantPool(
-                tenant_id, limit, self._bot_lookup(name), self._window, now
-            )
-            pools[key] = pool
-        else:
-            pools.move_to_end(key)
-        pool.last_used = now
+    def _unknown_resource(self, resource: Any) -> InvalidRequest:
+        valid = ", ".join(self._config.resource_names())
+        return InvalidRequest(
+            f"unknown resource {resource!r}; valid resources: {valid}"
+        )
 
-        # Retire up to two stale pools per call: memory follows activity.
-        # The pool in hand is the newest, so it is never among them.
-        for _ in range(2):
-            oldest_key = next(iter(pools))
-            oldest = pools[oldest_key]
-            if now - oldest.last_used <= self._window:
-                break
-            self._retire(oldest_key, oldest, now)
+    def _open_pool(self, key: tuple[str, str], now: float) -> TenantPool:
+        tenant_id, name = key
+        limit = self._config.tenant_limit(name, tenant_id)
+        pool = TenantPool(tenant_id, limit, self._bot_lookup(name), self._window, now)
+        self._pools[key] = pool
         return pool
+
+    def _sweep(self, now: float) -> None:
+        """Drop pools idle for longer than the window: memory follows the
+        active set. Pools sit in order of use, so the stale ones lead."""
+        pools = self._pools
+        for _ in range(_SWEEP_BATCH):
+            key, oldest = next(iter(pools.items()))
+            if now - oldest.last_used <= self._window:
+                self._next_sweep = now + self._window / 4
+                return
+            self._retire(key, oldest, now)
+
+        # More may be stale: carry on at the next call.
+        self._next_sweep = now
 
     def _retire(self, key: tuple[str, str], pool: TenantPool, now: float) -> None:
         if pool.is_idle(now):
@@ -300,154 +305,6 @@ class RateLimiter:
             lookup = functools.partial(self._config.bot_limit, name)
             self._bot_limit_cache[name] = lookup
         return lookup
-
-    async def _wait(
-        self,
-        pool: TenantPool,
-        slot: BotSlot,
-        cost: float,
-        refusal: Refusal,
-        timeout: float | None,
-    ) -> None:
-        if timeout is not None and refusal.retry_after > timeout:
-            raise self._exceeded(pool, slot, refusal)
-
-        waiter = _Waiter(cost, refusal)
-        slot.waiters.append(waiter)
-        try:
-            with anyio.fail_after(timeout):
-                await self._serve(pool, slot, waiter)
-        except TimeoutError:
-            # Tokens due at the very deadline still count: one last look.
-            if slot.waiters[0] is waiter:
-                refusal = self._try_head(pool, slot, waiter)
-                if refusal is None:
-                    return
-                waiter.refusal = refusal
-            raise self._exceeded(pool, slot, waiter.refusal) from None
-        finally:
-            if not waiter.admitted:
-                self._abandon(pool, slot, waiter)
-
-    async def _serve(self, pool: TenantPool, slot: BotSlot, waiter: _Waiter) -> None:
-        """Wait until ``waiter`` heads its bot's queue and both layers admit it."""
-        while True:
-            delay = None
-            if slot.waiters[0] is waiter:
-                refusal = self._try_head(pool, slot, waiter)
-                if refusal is None:
-                    return
-                waiter.refusal = refusal
-                delay = self._recheck_in(pool, slot, refusal)
-
-            waiter.event = anyio.Event()
-            with anyio.move_on_after(delay):
-                await waiter.event.wait()
-
-    def _recheck_in(self, pool: TenantPool, slot: BotSlot, refusal: Refusal) -> float:
-        """Seconds until the head should look again: when its tokens are
-        due, or sooner if another bot's departure would raise its share."""
-        delay = refusal.retry_after
-        if slot.fixed:
-            return delay
-
-        # Just past the instant: a bot leaves once idle for longer than
-        # the window, and its departure is settled at that exact instant.
-        departs_in = pool.next_departure() - self._clock() + 1e-6
-        return max(0.0, min(delay, departs_in))
-
-    def _try_head(
-        self, pool: TenantPool, slot: BotSlot, waiter: _Waiter
-    ) -> Refusal | None:
-        if not self._enabled:
-            refusal = None
-        else:
-            now = self._clock()
-            self._enter(pool, slot.bot_id, now)
-
-            front = pool.turns[0] if pool.turns else None
-            refusal = pool.take(slot, waiter.cost, now, queue_at_ceiling=True)
-            self._wake_front(pool, front)
-            if refusal is not None:
-                return refusal
-
-        waiter.admitted = True
-        slot.waiters.popleft()
-        if slot.waiters:
-            slot.waiters[0].wake()
-        return None
-
-    def _enter(self, pool: TenantPool, bot_id: str, now: float) -> BotSlot:
-        slot = pool.enter(bot_id, now)
-        if pool.reshaped:
-            self._wake_all(pool)
-        return slot
-
-    def _abandon(self, pool: TenantPool, slot: BotSlot, waiter: _Waiter) -> None:
-        """Take a cancelled or timed-out waiter out; it holds no tokens."""
-        # It was asking until now: that keeps its bot active as long.
-        self._enter(pool, slot.bot_id, self._clock())
-
-        was_head = slot.waiters[0] is waiter
-        slot.waiters.remove(waiter)
-        if slot.waiters:
-            if was_head:
-                slot.waiters[0].wake()
-            return
-
-        front = pool.turns[0] if pool.turns else None
-        pool.leave(slot)
-        self._wake_front(pool, front)
-
-    def _wake_front(self, pool: TenantPool, before: BotSlot | None) -> None:
-        # The bot whose turn it now is at the ceiling should try at once.
-        turns = pool.turns
-        if turns and turns[0] is not before and turns[0].waiters:
-            turns[0].waiters[0].wake()
-
-    def _wake_all(self, pool: TenantPool) -> None:
-        # Shares changed: every head's deadline moved.
-        pool.reshaped = False
-        for slot in pool.bots.values():
-            if slot.waiters:
-                slot.waiters[0].wake()
-
-    def _queue_wait(self, slot: BotSlot, cost: float, now: float) -> float:
-        """Seconds until the bot's queue and then ``cost`` could be served."""
-        bucket = slot.bucket
-        bucket.refill(now)
-        queued = sum(waiter.cost for waiter in slot.waiters)
-        return max(bucket.time_until(queued + cost), 1e-9)
-
-    def _exceeded(self, pool: TenantPool, slot: BotSlot, refusal: Refusal):
-        return RateLimitExceeded(
-            tenant_id=pool.tenant_id,
-            bot_id=slot.bot_id,
-            resource=pool.limit.name,
-            label=pool.limit.label,
-            layer=refusal.layer,
-            limit=refusal.limit,
-            retry_after=refusal.retry_after,
-        )
-
-    def _too_large(self, pool: TenantPool, slot: BotSlot, cost: float):
-        label = pool.limit.label
-        if cost > pool.tenant.burst:
-            return CostExceedsBurst(
-                f"cost {cost:g} exceeds tenant '{pool.tenant_id}' burst of "
-                f"{pool.tenant.burst:g} {label}; it can never be admitted"
-            )
-        if slot.fixed:
-            share = "its own limit from bot_overrides"
-        else:
-            share = (
-                f"its equal share of the tenant's {pool.tenant.burst:g} among "
-                f"{pool.shared} active bots"
-            )
-        return CostExceedsBurst(
-            f"cost {cost:g} exceeds bot '{slot.bot_id}' burst of "
-            f"{slot.bucket.burst:g} {label} ({share})"
-        )
 
 
 def _view(pool: TenantPool, now: float) -> PoolSnapshot:
@@ -478,16 +335,3 @@ def _view(pool: TenantPool, now: float) -> PoolSnapshot:
         tenant.tokens,
         tuple(bots),
     )
-
-
-def _describe_limits(config: RateLimitConfig) -> str:
-    if not config.enabled:
-        return "disabled (every call admitted)"
-
-    parts = []
-    for name in config.resource_names():
-        limit = config.tenant_limit(name, "")
-        parts.append(f"{name} {limit.rpm:g}/min burst {limit.burst:g}")
-    overrides = len(config.tenant_overrides) + len(config.bot_overrides)
-    extra = f", {overrides} overrides" if overrides else ""
-    return ", ".join(parts) + extra + f", active window {config.active_window:g}s"

@@ -52,6 +52,7 @@ class TenantPool:
         "bots",
         "last_used",
         "limit",
+        "quiet_until",
         "reshaped",
         "shared",
         "tenant",
@@ -83,6 +84,10 @@ class TenantPool:
         self.shared = 0
         self.turns: deque[BotSlot] = deque()
 
+        #: No bot can leave before this instant: a lower bound on the
+        #: longest-idle bot's departure, so most calls skip the check.
+        self.quiet_until = math.inf
+
         #: Set when shares changed; the async layer clears it after waking
         #: the waiters, whose deadlines moved.
         self.reshaped = False
@@ -93,11 +98,10 @@ class TenantPool:
         Bots idle for longer than the window leave first, each at the
         instant it went idle, so shares change exactly when activity does.
         """
-        self.last_used = now
-        bots = self.bots
-        if bots:
+        if now > self.quiet_until:
             self._expire(now)
 
+        bots = self.bots
         slot = bots.get(bot_id)
         if slot is None:
             return self._arrive(bot_id, now)
@@ -121,18 +125,29 @@ class TenantPool:
         a bot refused by the ceiling joins the turns there.
         """
         bucket = slot.bucket
-        bucket.refill(now)
-        if not bucket.has(cost):
+        tenant = self.tenant
+
+        # TokenBucket.refill for both, inlined: this is the hot path.
+        elapsed = now - bucket.updated_at
+        if elapsed > 0:
+            tokens = bucket.tokens + elapsed * bucket.rate
+            bucket.tokens = tokens if tokens < bucket.burst else bucket.burst
+            bucket.updated_at = now
+        elapsed = now - tenant.updated_at
+        if elapsed > 0:
+            tokens = tenant.tokens + elapsed * tenant.rate
+            tenant.tokens = tokens if tokens < tenant.burst else tenant.burst
+            tenant.updated_at = now
+
+        if bucket.tokens + bucket.slack < cost:
             if self.turns:
                 self._leave_turns(slot)
             return Refusal("bot", bucket.time_until(cost), bucket.rate * 60)
 
-        tenant = self.tenant
-        tenant.refill(now)
         turns = self.turns
         if turns and turns[0] is not slot:
             return self._refuse_for_turns(slot, cost, queue_at_ceiling)
-        if not tenant.has(cost):
+        if tenant.tokens + tenant.slack < cost:
             if queue_at_ceiling and not turns:
                 turns.append(slot)
             return Refusal("tenant", tenant.time_until(cost), tenant.rate * 60)
@@ -166,17 +181,19 @@ class TenantPool:
         fixed = self.bot_limit_of(bot_id)
         if fixed is not None:
             bucket = TokenBucket(fixed.rate, fixed.burst, fixed.burst, now)
-            slot = BotSlot(bot_id, bucket, True, now)
-            self.bots[bot_id] = slot
-            return slot
+            return self._add(BotSlot(bot_id, bucket, True, now))
 
         self.shared += 1
         self._reshape_shared(now)
         rate, burst = self._share()
         spare = self._spare(now)
         bucket = TokenBucket(rate, burst, min(burst, max(0.0, spare)), now)
-        slot = BotSlot(bot_id, bucket, False, now)
-        self.bots[bot_id] = slot
+        return self._add(BotSlot(bot_id, bucket, False, now))
+
+    def _add(self, slot: BotSlot) -> BotSlot:
+        if not self.bots:
+            self.quiet_until = slot.last_seen + self.window
+        self.bots[slot.bot_id] = slot
         return slot
 
     def _spare(self, now: float) -> float:
@@ -194,7 +211,8 @@ class TenantPool:
         window = self.window
         while bots:
             slot = next(iter(bots.values()))
-            if now - slot.last_seen <= window:
+            if now <= slot.last_seen + window:
+                self.quiet_until = slot.last_seen + window
                 return
 
             # A bot with callers still waiting is asking: it stays.
@@ -208,6 +226,7 @@ class TenantPool:
             if not slot.fixed:
                 self.shared -= 1
                 self._reshape_shared(slot.last_seen + window)
+        self.quiet_until = math.inf
 
     def next_departure(self) -> float:
         """The instant the longest-idle shared bot leaves, if nobody asks
