@@ -87,8 +87,15 @@ class ApiClient:
 
         Without a key, only a server that has no keys answers (as ``default``).
         """
+        if not url.startswith(("http://", "https://")):
+            raise ClientError(f"not an http:// or https:// URL: {url!r}")
+
         headers = {"X-API-Key": api_key} if api_key else {}
-        return cls(httpx.AsyncClient(base_url=url, headers=headers, timeout=timeout))
+        try:
+            http = httpx.AsyncClient(base_url=url, headers=headers, timeout=timeout)
+        except httpx.InvalidURL as error:
+            raise ClientError(f"not a valid URL: {url!r} ({error})") from None
+        return cls(http)
 
     @classmethod
     def in_process(cls, settings: Settings, tenant_id: str = DEFAULT_TENANT) -> Self:
@@ -169,7 +176,14 @@ class ApiClient:
             raise ApiError(response.status_code, _detail(response))
         if response.status_code == 204:
             return None
-        return response.json()
+        try:
+            return response.json()
+        except ValueError:
+            # Something answers there, but not the longtrainer API.
+            where = response.url
+            raise ApiError(
+                response.status_code, f"not a JSON answer from {where}"
+            ) from None
 
 
 def _keyed(server: ServerSettings, key: str, tenant_id: str) -> ServerSettings:

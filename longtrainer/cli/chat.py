@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from ..client import Answer, ApiClient, ApiError, ServerUnreachable
+from ..client import Answer, ApiClient, ApiError
 from ._options import (
     ApiKeyOption,
     ConfigOption,
@@ -86,8 +86,6 @@ def _converse(
         except KeyboardInterrupt:
             console.print("[yellow]Cancelled[/yellow]: that message was not answered.")
             continue
-        except ServerUnreachable:
-            raise
         except ApiError as error:
             # This message failed for a reason of its own (too large, the
             # model upstream down); the chat itself can go on.

@@ -1,5 +1,6 @@
 """The API client: the same calls in-process and over HTTP, errors as a tree."""
 
+import re
 import socket
 
 import httpx
@@ -99,3 +100,27 @@ async def test_error_bodies_without_json_still_give_a_detail():
     async with ApiClient(http) as client:
         with pytest.raises(ApiError, match="bad gateway from a proxy"):
             await client.list_bots()
+
+
+async def test_an_answer_that_is_not_json_is_an_api_error():
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html>a web page</html>")
+
+    http = httpx.AsyncClient(
+        transport=httpx.MockTransport(answer), base_url="http://mock"
+    )
+    async with ApiClient(http) as client:
+        with pytest.raises(ApiError, match="not a JSON answer from http://mock/bots"):
+            await client.list_bots()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("localhost:8000", "not an http:// or https:// URL"),
+        ("http://[::1", "not a valid URL"),
+    ],
+)
+def test_a_server_url_is_checked_before_any_request(url, message):
+    with pytest.raises(ClientError, match=re.escape(message)):
+        ApiClient.remote(url, "key")

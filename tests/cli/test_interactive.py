@@ -108,10 +108,13 @@ def test_the_same_against_a_live_server(tmp_path, invoke, workdir):
         ask_twice_and_see_the_wait(chat)
         rest = leave(chat)
         bots = client.get("/bots", headers={"X-API-Key": "key-acme-1"}).json()
+        wrong_key = invoke("bot", "list", "--server", url, "--api-key", "nope")
 
     assert added.exit_code == 0, added.output
     assert chat.exitstatus == 0
     assert "Traceback" not in rest
     assert [bot["bot_id"] for bot in bots] == [bot_id]
+    assert wrong_key.exit_code == 1
+    assert wrong_key.stderr.startswith("ApiError: Missing or unknown API key")
     # The server's store, not the local one, holds the bot.
     assert not (workdir / "data").exists()
