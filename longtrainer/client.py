@@ -20,9 +20,17 @@ import httpx
 from pydantic import ValidationError
 
 from .server.app import create_app
+from .server.auth import DEFAULT_TENANT
 from .server.settings import ServerSettings, Settings
 
-DEFAULT_TENANT = "default"
+__all__ = [
+    "Answer",
+    "ApiClient",
+    "ApiError",
+    "ClientError",
+    "RateLimited",
+    "ServerUnreachable",
+]
 
 # The limiter's refusal text, e.g.
 # "Bot 'bot-1' rate limit exceeded for llm_calls. Retry after 1.6s."

@@ -11,8 +11,9 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from ..client import DEFAULT_TENANT, ApiClient, ClientError
+from ..client import ApiClient, ClientError
 from ..rate_limiter import ConfigError
+from ..server.auth import DEFAULT_TENANT
 from ..server.settings import Settings, load_settings
 from .serve import DEFAULT_CONFIG
 

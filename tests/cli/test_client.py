@@ -124,3 +124,10 @@ async def test_an_answer_that_is_not_json_is_an_api_error():
 def test_a_server_url_is_checked_before_any_request(url, message):
     with pytest.raises(ClientError, match=re.escape(message)):
         ApiClient.remote(url, "key")
+
+
+def test_public_names_are_sorted_and_importable():
+    import longtrainer.client as public
+
+    assert public.__all__ == sorted(public.__all__)
+    assert all(hasattr(public, name) for name in public.__all__)
