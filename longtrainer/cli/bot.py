@@ -63,7 +63,7 @@ def list_bots(
         longtrainer bot list --server http://127.0.0.1:8000 --api-key KEY
     """
     bots = run(Target(config, tenant, server, api_key), lambda c: c.list_bots())
-    table = Table("bot id", "name", "created (UTC)", title=f"{len(bots)} bots")
+    table = Table("bot id", "name", "created (UTC)", title=f"bots: {len(bots)}")
     for bot in bots:
         table.add_row(bot["bot_id"], bot["name"], _when(bot["created_at"]))
     Console().print(table)

@@ -113,7 +113,7 @@ def test_bot_create_prints_the_id_alone_and_list_and_delete_follow(invoke, workd
     assert bot_id in listed.stdout and "support" in listed.stdout
     assert deleted.exit_code == 0
     assert bot_id not in after.stdout
-    assert "0 bots" in after.stdout
+    assert "bots: 0" in after.stdout
 
 
 def test_bots_live_in_the_store_the_server_uses(invoke, workdir):
