@@ -11,6 +11,13 @@ from .chat import chat
 from .init import init
 from .serve import serve
 
+SERVE_EXAMPLES = """Examples:
+
+    longtrainer serve
+
+    longtrainer serve -c production.yaml --port 8080
+"""
+
 app = typer.Typer(
     name="longtrainer",
     help="Rate-limited, multi-tenant bots for LLM platforms.",
@@ -38,7 +45,8 @@ def main(
 
 
 app.command()(init)
-app.command()(serve)
+# serve's examples live here so its module stays the server's own.
+app.command(epilog=SERVE_EXAMPLES)(serve)
 app.add_typer(bot.app)
 app.command("add-doc")(add_doc)
 app.command()(chat)
