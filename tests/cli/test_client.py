@@ -90,27 +90,22 @@ async def test_a_server_that_is_down_is_unreachable():
             await client.list_bots()
 
 
-async def test_error_bodies_without_json_still_give_a_detail():
+@pytest.mark.parametrize(
+    ("status", "body", "message"),
+    [
+        (502, "bad gateway from a proxy", "bad gateway from a proxy (HTTP 502)"),
+        (200, "<html>a web page</html>", "not a JSON answer from http://mock/bots"),
+    ],
+)
+async def test_answers_not_from_the_api_are_api_errors(status, body, message):
+    # Something else answers at the URL: a proxy's error page, a web site.
     def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(502, text="bad gateway from a proxy")
+        return httpx.Response(status, text=body)
 
-    http = httpx.AsyncClient(
-        transport=httpx.MockTransport(answer), base_url="http://mock"
-    )
+    transport = httpx.MockTransport(answer)
+    http = httpx.AsyncClient(transport=transport, base_url="http://mock")
     async with ApiClient(http) as client:
-        with pytest.raises(ApiError, match="bad gateway from a proxy"):
-            await client.list_bots()
-
-
-async def test_an_answer_that_is_not_json_is_an_api_error():
-    def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, text="<html>a web page</html>")
-
-    http = httpx.AsyncClient(
-        transport=httpx.MockTransport(answer), base_url="http://mock"
-    )
-    async with ApiClient(http) as client:
-        with pytest.raises(ApiError, match="not a JSON answer from http://mock/bots"):
+        with pytest.raises(ApiError, match=re.escape(message)):
             await client.list_bots()
 
 
