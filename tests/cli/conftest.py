@@ -8,6 +8,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from longtrainer.cli import app
+from longtrainer.server.settings import PROVIDER_VARIABLES
 
 FAQ = "Refunds are possible within 30 days.\n\nShipping to Europe takes five days.\n"
 
@@ -27,6 +28,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("LONGTRAINER_API_KEYS", raising=False)
     monkeypatch.delenv("LONGTRAINER_SERVER", raising=False)
     monkeypatch.delenv("LONGTRAINER_API_KEY", raising=False)
+    for variable in PROVIDER_VARIABLES.values():
+        # The provider must come from the test's config: loopback or offline.
+        monkeypatch.delenv(variable, raising=False)
     write_config(tmp_path)
     (tmp_path / "faq.md").write_text(FAQ)
     return tmp_path

@@ -1,6 +1,7 @@
 """``longtrainer chat`` driven through CliRunner: answers, waits, failures."""
 
 import re
+import socket
 
 from .conftest import write_config
 
@@ -71,4 +72,27 @@ def test_a_bad_config_ends_with_its_yaml_path(invoke, workdir):
 
     assert result.exit_code == 2
     assert "rate_limiting.enabled" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_message_the_model_fails_is_one_line_and_the_chat_goes_on(
+    invoke, workdir, new_bot
+):
+    bot_id = new_bot()
+    # The model upstream: a loopback port where nothing listens.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (workdir / "longtrainer.yaml").write_text(
+        "server:\n  data_dir: ./data\n  provider:\n    kind: openai\n"
+        f"    base_url: http://127.0.0.1:{port}/v1\n"
+    )
+
+    result = invoke("chat", bot_id, input="first?\nsecond?\n")
+
+    assert result.exit_code == 0, result.output
+    failures = re.findall(
+        r"^ApiError: upstream unreachable.*\(HTTP 502\)$", result.stdout, re.MULTILINE
+    )
+    assert len(failures) == 2
     assert "Traceback" not in result.output
