@@ -3,7 +3,7 @@
 Two tenants share an LLM, an embedding endpoint and a tool runner. Each bot
 runs agents that wait for their tokens (wait mode) before every call. One
 bot of ``acme`` is noisy: twenty agents flat out. The report shows, per bot,
-what it asked for, what it got per minute against its share of the tenant's
+the LLM calls it got per minute against its equal share of the tenant's
 ceiling, and how long its calls waited.
 
 Runs on virtual time by default (ten minutes in about a second); pass

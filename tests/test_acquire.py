@@ -286,7 +286,7 @@ def test_a_declared_resource_is_limited_by_name_and_label_with_costs():
         resources={"llm_tokens": {"rpm": 6000, "burst": 1000}},
         tenant_overrides={"acme": {"llm_tokens_rpm": 60_000}},
     )
-    limiter, clock = limiter_at(config)
+    limiter, _ = limiter_at(config)
     run(limiter.acquire("globex", "b", "llm_tokens", cost=900))
 
     error = refusal(limiter, "globex", "b", "llm_tokens_calls", cost=200)

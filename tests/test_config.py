@@ -103,6 +103,20 @@ def test_extra_resources_are_declared_and_overridable(tmp_path):
         ("resources: {llm: {rpm: 3}}", "rate_limiting.resources.llm", None),
         ("resources: {Vision: {rpm: 3}}", "rate_limiting.resources.Vision", None),
         ("resources: {vision: {rpm: 3, size: 1}}", "resources.vision.size", None),
+        ("resources: {llm_calls: {rpm: 1}}", "rate_limiting.resources.llm_calls", None),
+        (
+            "resources: {a: {rpm: 1, label: llm}}",
+            "rate_limiting.resources.a.label",
+            None,
+        ),
+        ("resources: {vision: 20}", "rate_limiting.resources.vision", "20"),
+        ("llm_rpm: 1e3", "rate_limiting.llm_rpm", "the text '1e3'"),
+        ("bot_overrides: {123: {llm_rpm: 5}}", "rate_limiting.bot_overrides.123", None),
+        (
+            "tenant_overrides: {acme: {active_window: 10}}",
+            "rate_limiting.tenant_overrides.acme.active_window",
+            None,
+        ),
     ],
 )
 def test_bad_values_name_their_yaml_path_and_value(tmp_path, yaml_text, path, found):
@@ -156,6 +170,19 @@ def test_unreadable_file_is_a_config_error(tmp_path):
         RateLimitConfig.from_yaml(tmp_path / "missing.yaml")
 
 
-def test_config_in_code_refuses_unknown_keys():
-    with pytest.raises(ValueError, match="llm_rmp"):
-        RateLimitConfig(llm_rmp=5)
+def test_config_in_code_raises_the_same_config_error():
+    with pytest.raises(ConfigError) as raised:
+        RateLimitConfig(llm_rmp=5, llm_rpm=-5)
+
+    assert raised.value.faults == [
+        ("rate_limiting.llm_rmp", "unknown key"),
+        ("rate_limiting.llm_rpm", "must be a number greater than 0 (found -5)"),
+    ]
+
+
+def test_a_declared_label_names_the_resource_in_errors():
+    config = RateLimitConfig(
+        resources={"llm_tokens": {"rpm": 9000, "label": "llm_tokens"}}
+    )
+
+    assert config.tenant_limit("llm_tokens", "acme").label == "llm_tokens"

@@ -28,3 +28,17 @@ def test_readme_links_resolve_and_it_opens_with_the_two_commands():
     assert "pip install -e '.[test]'" in block[1] and "pytest" in block[1]
     ci = (ROOT / ".ci" / "run").read_text()
     assert block[1] in ci
+
+
+def python_blocks(page: Path) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", page.read_text(), re.S)
+
+
+def test_the_readme_example_compiles():
+    (example, *_) = python_blocks(ROOT / "README.md")
+    compile(example, "README.md", "exec")
+
+
+def test_the_virtual_time_example_of_the_library_page_runs():
+    example = python_blocks(ROOT / "docs" / "library.md")[-1]
+    exec(compile(example, "library.md", "exec"), {"__name__": "docs"})

@@ -1,23 +1,24 @@
 """Rate limit configuration: validated once, at load, with the path of each fault."""
 
-import re
+import logging
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ._config_checks import SECTION, document_order, faults_of, name_faults
 from ._errors import ConfigError
 from ._resources import BUILTIN_LABELS, BUILTIN_RPM, ResourceLimit
 
-SECTION = "rate_limiting"
+logger = logging.getLogger(__name__)
+
+KNOWN_SECTIONS = ("rate_limiting", "server")
 
 Rpm = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Burst = Annotated[float, Field(ge=1, allow_inf_nan=False)]
 Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Overrides = dict[str, dict[str, Annotated[float, Field(allow_inf_nan=False)]]]
-
-_RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class ExtraResource(BaseModel):
@@ -27,6 +28,7 @@ class ExtraResource(BaseModel):
 
     rpm: Rpm
     burst: Burst | None = None
+    label: str | None = None
 
 
 class RateLimitConfig(BaseModel):
@@ -38,6 +40,8 @@ class RateLimitConfig(BaseModel):
     keys as the top level. Further resources are declared under
     ``resources``, e.g. ``{"vision": {"rpm": 20, "burst": 5}}``, and can then
     be overridden as ``vision_rpm`` and ``vision_burst``.
+
+    :raises ConfigError: every fault at once, each with its path.
     """
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -56,26 +60,18 @@ class RateLimitConfig(BaseModel):
     tenant_overrides: Overrides = Field(default_factory=dict)
     bot_overrides: Overrides = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _check_names(self) -> "RateLimitConfig":
-        faults = list(self._resource_name_faults())
-        faults += _override_faults("tenant_overrides", self.tenant_overrides, self)
-        faults += _override_faults("bot_overrides", self.bot_overrides, self)
-        faults += _bot_rpm_faults(self.bot_overrides, self)
+    def __init__(self, **data: Any) -> None:
+        # Names are checked on the raw data, beside pydantic's checks of
+        # the values, so that one load reports every fault.
+        faults = list(name_faults(data))
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            named = {path for path, _ in faults}
+            faults += [f for f in faults_of(error) if f[0] not in named]
         if faults:
-            raise ValueError("\n".join(f"{path}|{msg}" for path, msg in faults))
-
-        return self
-
-    def _resource_name_faults(self):
-        for name in self.resources:
-            if name in BUILTIN_LABELS:
-                yield f"resources.{name}", "is built in; set its _rpm key instead"
-            elif not _RESOURCE_NAME.match(name):
-                yield (
-                    f"resources.{name}",
-                    "a resource name is lower case letters, digits and _",
-                )
+            ordered = sorted(faults, key=document_order(data))
+            raise ConfigError([(f"{SECTION}.{path}", text) for path, text in ordered])
 
     @classmethod
     def from_mapping(cls, data: Any, *, source: str = "") -> "RateLimitConfig":
@@ -86,10 +82,15 @@ class RateLimitConfig(BaseModel):
             found = type(data).__name__
             raise ConfigError([(SECTION, f"must be a mapping (found {found})")], source)
 
+        strange = [key for key in data if not isinstance(key, str)]
+        if strange:
+            faults = [(f"{SECTION}.{key}", "unknown key") for key in strange]
+            raise ConfigError(faults, source)
+
         try:
-            return cls.model_validate(data)
-        except ValidationError as error:
-            raise ConfigError(_faults_of(error), source) from None
+            return cls(**data)
+        except ConfigError as error:
+            raise ConfigError(error.faults, source) from None
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "RateLimitConfig":
@@ -99,6 +100,14 @@ class RateLimitConfig(BaseModel):
         :raises ConfigError: unreadable file, malformed YAML or bad values.
         """
         document = load_yaml_document(path)
+        unknown = [key for key in document if key not in KNOWN_SECTIONS]
+        if unknown:
+            known = ", ".join(KNOWN_SECTIONS)
+            faults = [(str(key), f"unknown section; known: {known}") for key in unknown]
+            raise ConfigError(faults, str(path))
+
+        if SECTION not in document:
+            logger.warning("%s has no %s section: limiting is off", path, SECTION)
         return cls.from_mapping(document.get(SECTION), source=str(path))
 
     def resource_names(self) -> tuple[str, ...]:
@@ -117,7 +126,8 @@ class RateLimitConfig(BaseModel):
         override = self.tenant_overrides.get(tenant_id, {})
         rpm = override.get(f"{resource}_rpm") or self.value(f"{resource}_rpm")
         burst = override.get(f"{resource}_burst") or self.value(f"{resource}_burst")
-        return ResourceLimit(resource, label_of(resource), rpm, burst or rpm)
+        label = label_of(resource, self.resources.get(resource))
+        return ResourceLimit(resource, label, rpm, burst or rpm)
 
     def bot_limit(self, resource: str, bot_id: str) -> ResourceLimit | None:
         """A bot's fixed limit for ``resource``, or None for the equal share."""
@@ -127,7 +137,8 @@ class RateLimitConfig(BaseModel):
 
         rpm = override[f"{resource}_rpm"]
         burst = override.get(f"{resource}_burst") or rpm
-        return ResourceLimit(resource, label_of(resource), rpm, burst)
+        label = label_of(resource, self.resources.get(resource))
+        return ResourceLimit(resource, label, rpm, burst)
 
     def describe(self) -> str:
         """One line for the operator's log: the limits in force."""
@@ -144,14 +155,18 @@ class RateLimitConfig(BaseModel):
         parts.append(f"active window {self.active_window:g}s")
         return ", ".join(parts)
 
-    def override_keys(self) -> set[str]:
-        """Keys an override may set: ``<resource>_rpm`` and ``<resource>_burst``."""
-        names = self.resource_names()
-        return {f"{name}_{kind}" for name in names for kind in ("rpm", "burst")}
+    def labels(self) -> dict[str, str]:
+        """Each resource's label, by name."""
+        return {
+            name: label_of(name, self.resources.get(name))
+            for name in self.resource_names()
+        }
 
 
-def label_of(resource: str) -> str:
+def label_of(resource: str, declared: ExtraResource | None = None) -> str:
     """The name a resource goes by in error texts: ``llm_calls`` for ``llm``."""
+    if declared is not None and declared.label:
+        return declared.label
     return BUILTIN_LABELS.get(resource, f"{resource}_calls")
 
 
@@ -180,58 +195,3 @@ def load_yaml_document(path: str | Path) -> dict:
             [("(top level)", f"must be a mapping (found {found})")], str(path)
         )
     return document
-
-
-def _override_faults(field: str, overrides: dict, config: RateLimitConfig):
-    allowed = config.override_keys()
-    for owner, values in overrides.items():
-        if not owner:
-            yield field, "an id must not be empty"
-        for key, value in values.items():
-            path = f"{field}.{owner}.{key}"
-            if key not in allowed:
-                yield path, f"unknown key; valid keys: {', '.join(sorted(allowed))}"
-            elif key.endswith("_rpm") and value <= 0:
-                yield path, f"must be a number greater than 0 (found {value!r})"
-            elif key.endswith("_burst") and value < 1:
-                yield path, f"must be a number of at least 1 (found {value!r})"
-
-
-def _bot_rpm_faults(overrides: dict, config: RateLimitConfig):
-    # A bot's own burst without its own rate has no meaning: its rate
-    # would still be the equal share, which moves with the other bots.
-    for bot_id, values in overrides.items():
-        for name in config.resource_names():
-            if f"{name}_burst" in values and f"{name}_rpm" not in values:
-                yield (
-                    f"bot_overrides.{bot_id}.{name}_burst",
-                    f"a bot override needs {name}_rpm beside {name}_burst",
-                )
-
-
-def _faults_of(error: ValidationError) -> list[tuple[str, str]]:
-    faults = []
-    for item in error.errors():
-        if not item["loc"]:
-            # Our own cross-field checks: "path|message" lines.
-            message = item["msg"].removeprefix("Value error, ")
-            for line in message.splitlines():
-                path, _, text = line.partition("|")
-                faults.append((f"{SECTION}.{path}", text))
-            continue
-
-        path = ".".join([SECTION, *(str(part) for part in item["loc"])])
-        text = _plain_message(item)
-        faults.append((path, text))
-    return faults
-
-
-def _plain_message(item: dict) -> str:
-    kind = item["type"]
-    if kind == "extra_forbidden":
-        return "unknown key"
-    if kind == "greater_than":
-        return f"must be a number greater than 0 (found {item['input']!r})"
-    if kind == "greater_than_equal":
-        return f"must be a number of at least 1 (found {item['input']!r})"
-    return f"{item['msg'].lower()} (found {item['input']!r})"

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from ._config import RateLimitConfig, label_of
+from ._config import RateLimitConfig
 from ._errors import InvalidRequest
 from ._pool import TenantPool
 from ._refusals import exceeded, too_large
@@ -64,7 +64,7 @@ class RateLimiter:
 
         names = config.resource_names()
         self._names: dict[Any, str] = {name: name for name in names}
-        self._names.update({label_of(name): name for name in names})
+        self._names.update({label: name for name, label in config.labels().items()})
         logger.info("rate limits loaded: %s", config.describe())
 
     def update_config(self, config: RateLimitConfig) -> None:
