@@ -118,3 +118,21 @@ def test_the_same_against_a_live_server(tmp_path, invoke, workdir):
     assert wrong_key.stderr.startswith("ApiError: Missing or unknown API key")
     # The server's store, not the local one, holds the bot.
     assert not (workdir / "data").exists()
+
+
+def test_a_server_lost_mid_chat_ends_it_with_one_line(tmp_path, invoke, workdir):
+    config = tmp_path / "server.yaml"
+    config.write_text("server:\n  data_dir: ./served\n")
+
+    with serve(config) as (client, _):
+        url = str(client.base_url).rstrip("/")
+        bot_id = invoke("bot", "create", "--server", url).stdout.strip()
+        chat = spawn_chat(workdir, bot_id, "--server", url)
+        chat.expect("you>")
+    chat.sendline("anyone there?")  # the server has stopped by now
+    chat.expect(r"ServerUnreachable\S*: no answer from")
+    chat.expect(pexpect.EOF)
+    chat.close()
+
+    assert chat.exitstatus == 1
+    assert "Traceback" not in chat.before
