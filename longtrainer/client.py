@@ -209,7 +209,7 @@ def _detail(response: httpx.Response) -> str:
     except (ValueError, KeyError, TypeError):
         return response.text.strip() or response.reason_phrase
     # A 422 lists its faults; the first one says enough for one line.
-    if isinstance(detail, list) and detail:
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
         return str(detail[0].get("msg", detail[0]))
     return str(detail)
 

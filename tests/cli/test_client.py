@@ -95,6 +95,8 @@ async def test_a_server_that_is_down_is_unreachable():
     [
         (502, "bad gateway from a proxy", "bad gateway from a proxy (HTTP 502)"),
         (200, "<html>a web page</html>", "not a JSON answer from http://mock/bots"),
+        (422, '{"detail": [{"msg": "Field required"}]}', "Field required (HTTP 422)"),
+        (400, '{"detail": ["odd"]}', "['odd'] (HTTP 400)"),
     ],
 )
 async def test_answers_not_from_the_api_are_api_errors(status, body, message):
