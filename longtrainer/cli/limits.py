@@ -10,6 +10,7 @@ from rich.table import Table
 from ..rate_limiter import ConfigError, RateLimitConfig
 from ..server.settings import load_settings
 from ._options import ConfigOption, fail, load_config, reported_errors
+from .serve import DEFAULT_CONFIG
 
 app = typer.Typer(
     name="limits",
@@ -43,16 +44,25 @@ def show(
 
 @app.command()
 def check(
-    config: Annotated[Path, typer.Argument(help="The longtrainer.yaml to check.")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The file to check (default: -c, else ./longtrainer.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Validate a config; on faults, list each with its YAML path and exit 1.
 
     Examples:
 
-        longtrainer limits check longtrainer.yaml
+        longtrainer limits check
 
         longtrainer limits check staging.yaml || exit 1
     """
+    # Unlike other commands, a missing ./longtrainer.yaml is a fault here.
+    config = file or config or DEFAULT_CONFIG
     try:
         settings = load_settings(config)
     except ConfigError as error:

@@ -251,10 +251,13 @@ def test_limits_show_says_when_limiting_is_off(invoke, workdir):
 
 
 def test_limits_check_accepts_a_good_file(invoke, workdir):
-    result = invoke("limits", "check", "longtrainer.yaml")
+    named = invoke("limits", "check", "longtrainer.yaml")
+    by_option = invoke("limits", "check", "-c", "longtrainer.yaml")
+    by_default = invoke("limits", "check")
 
-    assert result.exit_code == 0
-    assert "longtrainer.yaml: valid (rate limiting disabled)" in result.stdout
+    for result in (named, by_option, by_default):
+        assert result.exit_code == 0
+        assert "longtrainer.yaml: valid (rate limiting disabled)" in result.stdout
 
 
 def test_limits_check_lists_every_fault_with_its_yaml_path(invoke, workdir):
