@@ -167,9 +167,6 @@ class ApiClient:
         names = [source["name"] for source in reply["sources"]]
         return Answer(reply["answer"], list(dict.fromkeys(names)))
 
-    async def rate_limits(self) -> dict:
-        return await self._call("GET", "/rate-limits")
-
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
             response = await self._http.request(method, path, **kwargs)
