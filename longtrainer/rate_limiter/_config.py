@@ -127,7 +127,7 @@ class RateLimitConfig(BaseModel):
         rpm = override.get(f"{resource}_rpm") or self.value(f"{resource}_rpm")
         burst = override.get(f"{resource}_burst") or self.value(f"{resource}_burst")
         label = label_of(resource, self.resources.get(resource))
-        return ResourceLimit(resource, label, rpm, burst or rpm)
+        return ResourceLimit(resource, label, rpm, burst or max(1.0, rpm))
 
     def bot_limit(self, resource: str, bot_id: str) -> ResourceLimit | None:
         """A bot's fixed limit for ``resource``, or None for the equal share."""
@@ -136,7 +136,7 @@ class RateLimitConfig(BaseModel):
             return None
 
         rpm = override[f"{resource}_rpm"]
-        burst = override.get(f"{resource}_burst") or rpm
+        burst = override.get(f"{resource}_burst") or max(1.0, rpm)
         label = label_of(resource, self.resources.get(resource))
         return ResourceLimit(resource, label, rpm, burst)
 
@@ -180,7 +180,7 @@ def load_yaml_document(path: str | Path) -> dict:
         ) from None
 
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
@@ -195,3 +195,19 @@ def load_yaml_document(path: str | Path) -> dict:
             [("(top level)", f"must be a mapping (found {found})")], str(path)
         )
     return document
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping (the
+    plain loader silently keeps the last value)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)

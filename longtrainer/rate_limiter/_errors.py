@@ -50,11 +50,11 @@ class RateLimitExceeded(RateLimitError):
             who = f"Bot '{self.bot_id}'"
 
         # Rounded up, so that waiting the printed time is always enough.
-        shown = math.ceil(self.retry_after * 10 - 1e-9) / 10
-        return (
-            f"{who} rate limit exceeded for {self.label}. "
-            f"Retry after {max(shown, 0.1):.1f}s."
-        )
+        after = "a very long time"
+        if self.retry_after < 1e12:
+            shown = math.ceil(self.retry_after * 10 - 1e-9) / 10
+            after = f"{max(shown, 0.1):.1f}s"
+        return f"{who} rate limit exceeded for {self.label}. Retry after {after}."
 
     def __reduce__(self):
         return (_rebuild_exceeded, (self.__dict__.copy(),))

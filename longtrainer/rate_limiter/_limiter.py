@@ -4,6 +4,7 @@ import functools
 import inspect
 import logging
 import math
+import numbers
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
@@ -48,7 +49,8 @@ class RateLimiter:
         self._clock = clock or time.monotonic
         self._pools: OrderedDict[tuple[str, str], TenantPool] = OrderedDict()
         self._next_sweep = -math.inf
-        self._waiting = WaitingRoom(self._clock, lambda: self._enabled)
+        self._latest = -math.inf
+        self._waiting = WaitingRoom(self._now, lambda: self._enabled)
         self._apply(config)
 
     @property
@@ -74,7 +76,7 @@ class RateLimiter:
         new burst are dropped. Waiters re-check at once.
         """
         self._apply(config)
-        now = self._clock()
+        now = self._now()
         for (tenant_id, name), pool in self._pools.items():
             if name not in self._names:
                 continue
@@ -117,7 +119,7 @@ class RateLimiter:
         if not (isinstance(bot_id, str) and bot_id):
             raise InvalidRequest(f"bot_id must be a non-empty string, got {bot_id!r}")
         if cost.__class__ not in _NUMBERS or not 0 < cost < math.inf:
-            raise InvalidRequest(f"cost must be a number greater than 0, got {cost!r}")
+            cost = _as_amount("cost", cost)
         if timeout is not None and (
             timeout.__class__ not in _NUMBERS or not 0 <= timeout < math.inf
         ):
@@ -127,7 +129,13 @@ class RateLimiter:
         if not self._enabled:
             return
 
+        # The clock, never backwards: a bucket must not accrue twice.
         now = self._clock()
+        if now < self._latest:
+            now = self._latest
+        else:
+            self._latest = now
+
         key = (tenant_id, name)
         pool = self._pools.get(key)
         if pool is None:
@@ -194,6 +202,8 @@ class RateLimiter:
         self._resource_name(resource)
 
         def decorate(func: Callable) -> Callable:
+            if not inspect.iscoroutinefunction(func):
+                raise TypeError(f"{func.__qualname__} is not a coroutine function")
             signature = inspect.signature(func)
             for arg in (tenant_arg, bot_arg):
                 if arg not in signature.parameters:
@@ -221,7 +231,7 @@ class RateLimiter:
 
     def snapshot(self, tenant_id: str) -> list[PoolSnapshot]:
         """The live state of ``tenant_id``: one entry per configured resource."""
-        now = self._clock()
+        now = self._now()
         views = []
         for name in self._config.resource_names():
             pool = self._pools.get((tenant_id, name))
@@ -256,6 +266,14 @@ class RateLimiter:
         )
 
     # -- internals -----------------------------------------------------------
+
+    def _now(self) -> float:
+        """The clock, clamped so that it never runs backwards."""
+        now = self._clock()
+        if now < self._latest:
+            return self._latest
+        self._latest = now
+        return now
 
     def _resource_name(self, resource: Any) -> str:
         try:
@@ -335,3 +353,12 @@ def _view(pool: TenantPool, now: float) -> PoolSnapshot:
         tenant.tokens,
         tuple(bots),
     )
+
+
+def _as_amount(what: str, value: Any) -> float:
+    """A positive real number of any numeric type as a float, or refuse it."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        amount = float(value)
+        if 0 < amount < math.inf:
+            return amount
+    raise InvalidRequest(f"{what} must be a number greater than 0, got {value!r}")

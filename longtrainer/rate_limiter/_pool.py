@@ -140,9 +140,7 @@ class TenantPool:
             tenant.updated_at = now
 
         if bucket.tokens + bucket.slack < cost:
-            if self.turns:
-                self._leave_turns(slot)
-            return Refusal("bot", bucket.time_until(cost), bucket.rate * 60)
+            return self._refuse_for_bot(slot, cost, now)
 
         turns = self.turns
         if turns and turns[0] is not slot:
@@ -157,6 +155,44 @@ class TenantPool:
         if turns:
             turns.popleft()
         return None
+
+    def _refuse_for_bot(self, slot: BotSlot, cost: float, now: float) -> Refusal:
+        # The bot is short. Say when both layers will have the cost: with
+        # bot overrides, the ceiling may be the one that needs longer.
+        if self.turns:
+            self._leave_turns(slot)
+
+        tenant = self.tenant
+        bot_wait = self._bot_wait(slot, cost, now)
+        tenant_wait = tenant.time_until(cost)
+        if tenant_wait > bot_wait:
+            return Refusal("tenant", tenant_wait, tenant.rate * 60)
+        return Refusal("bot", bot_wait, slot.bucket.rate * 60)
+
+    def _bot_wait(self, slot: BotSlot, cost: float, now: float) -> float:
+        """Seconds until the bot holds ``cost``, counting the departures
+        already due: each idle bot that leaves meanwhile raises the share.
+        Precondition: the bot's bucket is refilled to ``now``."""
+        bucket = slot.bucket
+        if slot.fixed:
+            return bucket.time_until(cost)
+
+        tokens, at, rate, burst = bucket.tokens, now, bucket.rate, bucket.burst
+        sharing = self.shared
+        for other in self.bots.values():
+            if other is slot or other.fixed or other.waiters:
+                continue
+
+            # Bots sit in order of their last call: departures come in order.
+            departs = other.last_seen + self.window
+            if at + (cost - tokens) / rate <= departs:
+                break
+            tokens = min(burst, tokens + (departs - at) * rate)
+            at, sharing = departs, sharing - 1
+            rate = self.tenant.rate / sharing
+            burst = max(1.0, self.tenant.burst / sharing)
+
+        return at + (cost - tokens) / rate - now
 
     def _refuse_for_turns(self, slot: BotSlot, cost: float, join: bool) -> Refusal:
         # Other bots are queued at the ceiling: this one waits its turn.
@@ -215,8 +251,10 @@ class TenantPool:
                 self.quiet_until = slot.last_seen + window
                 return
 
-            # A bot with callers still waiting is asking: it stays.
-            if slot.waiters:
+            # A bot with callers still waiting is asking: it stays. A bot
+            # with its own rate stays until its bucket has refilled, so that
+            # leaving and coming back never hands it a fresh burst.
+            if slot.waiters or (slot.fixed and slot.bucket.full_at() > now):
                 slot.last_seen = now
                 bots.move_to_end(slot.bot_id)
                 continue
@@ -227,14 +265,6 @@ class TenantPool:
                 self.shared -= 1
                 self._reshape_shared(slot.last_seen + window)
         self.quiet_until = math.inf
-
-    def next_departure(self) -> float:
-        """The instant the longest-idle shared bot leaves, if nobody asks
-        before; ``inf`` when no departure can change the shares."""
-        for slot in self.bots.values():
-            if not slot.waiters and not slot.fixed:
-                return slot.last_seen + self.window
-        return math.inf
 
     def _share(self) -> tuple[float, float]:
         tenant = self.tenant
@@ -262,6 +292,7 @@ class TenantPool:
         self.limit = limit
         self.bot_limit_of = bot_limit_of
         self.window = window
+        self._expire(now)  # a shorter window may end some bots' activity
         self.tenant.reshape(limit.rate, limit.burst, now)
 
         newly_shared = []

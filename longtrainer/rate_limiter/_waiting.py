@@ -11,7 +11,7 @@ from collections.abc import Callable
 import anyio
 
 from ._pool import BotSlot, Refusal, TenantPool
-from ._refusals import exceeded
+from ._refusals import exceeded, too_large
 
 
 class Waiter:
@@ -92,23 +92,15 @@ class WaitingRoom:
                 if refusal is None:
                     return
                 waiter.refusal = refusal
-                delay = self._recheck_in(pool, slot, refusal)
+                delay = refusal.retry_after
+
+                # Limits shrank while it queued: it can never be admitted.
+                if waiter.cost > min(slot.bucket.burst, pool.tenant.burst):
+                    raise too_large(pool, slot, waiter.cost)
 
             waiter.event = anyio.Event()
             with anyio.move_on_after(delay):
                 await waiter.event.wait()
-
-    def _recheck_in(self, pool: TenantPool, slot: BotSlot, refusal: Refusal) -> float:
-        """Seconds until the head should look again: when its tokens are
-        due, or sooner if another bot's departure would raise its share."""
-        delay = refusal.retry_after
-        if slot.fixed:
-            return delay
-
-        # Just past the instant: a bot leaves once idle for longer than
-        # the window, and its departure is settled at that exact instant.
-        departs_in = pool.next_departure() - self._clock() + 1e-6
-        return max(0.0, min(delay, departs_in))
 
     def _try_head(self, pool: TenantPool, slot: BotSlot, waiter: Waiter):
         """Admit the head if both layers can; else answer the Refusal."""
@@ -126,6 +118,8 @@ class WaitingRoom:
         slot.waiters.popleft()
         if slot.waiters:
             slot.waiters[0].wake()
+        else:
+            pool.leave(slot)  # admitted with limiting off: no turn to keep
         return None
 
     def _abandon(self, pool: TenantPool, slot: BotSlot, waiter: Waiter) -> None:

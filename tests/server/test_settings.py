@@ -116,3 +116,13 @@ def test_the_environment_overrides_the_provider(tmp_path):
     assert provider.kind == "openai"
     assert provider.base_url == "http://127.0.0.1:9/v1"
     assert provider.model == "from-file"
+
+
+def test_a_key_given_twice_is_refused_without_quoting_it(tmp_path):
+    text = 'server:\n  api_keys:\n    "s3cret": acme\n    "s3cret": globex\n'
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text), environ={})
+
+    assert "line 4: malformed YAML: duplicate key" in str(caught.value)
+    assert "s3cret" not in str(caught.value)
