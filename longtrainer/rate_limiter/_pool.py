@@ -85,7 +85,8 @@ class TenantPool:
         )
         self.bots: OrderedDict[str, BotSlot] = OrderedDict()
         self.shared = 0
-        self.turns: deque[BotSlot] = deque()
+        # Bots queued at the ceiling; a deque only once one is (see BotSlot).
+        self.turns: deque[BotSlot] | tuple = ()
 
         #: No bot can leave before this instant: a lower bound on the
         #: longest-idle bot's departure, so most calls skip the check.
@@ -150,7 +151,7 @@ class TenantPool:
             return self._refuse_for_turns(slot, cost, queue_at_ceiling)
         if tenant.tokens + tenant.slack < cost:
             if queue_at_ceiling and not turns:
-                turns.append(slot)
+                self.turns = deque((slot,))
             return Refusal("tenant", tenant.time_until(cost), tenant.rate * 60)
 
         bucket.tokens -= cost
