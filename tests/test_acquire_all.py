@@ -92,6 +92,14 @@ def test_bad_costs_are_refused(costs, message):
         run(limiter.acquire_all("acme", "b", costs))
 
 
+@pytest.mark.parametrize("timeout", [-1, True, float("nan"), "5"])
+def test_a_bad_timeout_is_refused(timeout):
+    limiter, _ = limiter_at(CONFIG)
+
+    with pytest.raises(InvalidRequest, match="timeout must be None or a number"):
+        run(limiter.acquire_all("acme", "b", {"llm": 1}, wait=True, timeout=timeout))
+
+
 def test_disabled_admits_without_state():
     limiter, _ = limiter_at(RateLimitConfig())
     run(limiter.acquire_all("acme", "b", {"llm": 100, "embedding": 100}))

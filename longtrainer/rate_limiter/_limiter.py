@@ -190,8 +190,8 @@ class RateLimiter:
             raise _bad_id("tenant_id", tenant_id)
         if not (isinstance(bot_id, str) and bot_id):
             raise _bad_id("bot_id", bot_id)
-        if timeout is not None and not (
-            isinstance(timeout, _NUMBERS) and 0 <= timeout < math.inf
+        if timeout is not None and (
+            timeout.__class__ not in _NUMBERS or not 0 <= timeout < math.inf
         ):
             raise _bad_timeout(timeout)
         if not self._enabled:
