@@ -228,7 +228,7 @@ class RateLimiter:
         # A resource named twice (by name and by label) pays both costs.
         merged: dict[str, float] = {}
         for resource, cost in costs.items():
-            name = self._resource_name(resource)
+            name = self.resource_name(resource)
             merged[name] = merged.get(name, 0.0) + _as_amount("cost", cost)
         return list(merged.items())
 
@@ -299,7 +299,7 @@ class RateLimiter:
         ``bot_arg`` arguments. ``cost`` may be a function of the call's
         arguments (by name), e.g. ``lambda texts, **_: len(texts)``.
         """
-        self._resource_name(resource)
+        self.resource_name(resource)
 
         def decorate(func: Callable) -> Callable:
             if not inspect.iscoroutinefunction(func):
@@ -360,7 +360,7 @@ class RateLimiter:
         The bot's bucket is there while the bot is active. Costs O(1),
         whatever the number of bots: meant for every response's headers.
         """
-        name = self._resource_name(resource)
+        name = self.resource_name(resource)
         pool = self._pools.get((tenant_id, name))
         if pool is None:
             limit = self._config.tenant_limit(name, tenant_id)
@@ -380,6 +380,17 @@ class RateLimiter:
         waiters = sum(len(slot.waiters) for slot in bots)
         return LimiterStatistics(len(self._pools), len(bots), waiters)
 
+    def resource_name(self, resource: Any) -> str:
+        """The config's name for ``resource``, given by name, label or enum
+        member: ``"llm"`` for ``"llm_calls"`` and ``Resource.LLM``.
+
+        :raises InvalidRequest: an unknown resource, naming the valid ones.
+        """
+        try:
+            return self._names[resource]
+        except (KeyError, TypeError):
+            raise self._unknown_resource(resource) from None
+
     def __repr__(self) -> str:
         stats = self.statistics()
         return (
@@ -396,12 +407,6 @@ class RateLimiter:
             return self._latest
         self._latest = now
         return now
-
-    def _resource_name(self, resource: Any) -> str:
-        try:
-            return self._names[resource]
-        except (KeyError, TypeError):
-            raise self._unknown_resource(resource) from None
 
     def _unknown_resource(self, resource: Any) -> InvalidRequest:
         valid = ", ".join(self._config.resource_names())

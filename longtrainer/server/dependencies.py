@@ -16,7 +16,8 @@ FastAPI dependable returning a string) to resolve them your own way.
 """
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,6 @@ from fastapi import Depends, FastAPI, HTTPException, Request, Response, status
 
 from ..rate_limiter import (
     CostExceedsBurst,
-    RateLimitConfig,
     RateLimiter,
     RateLimitExceeded,
 )
@@ -145,9 +145,9 @@ class Spender:
     ) -> None:
         """Take the tokens, or raise ``RateLimitExceeded`` (413 if never possible)."""
         limiter, metrics = _installed(self.request)
-        resource = resource_name(limiter.config, resource)
+        resource = limiter.resource_name(resource)
         started = time.perf_counter()
-        try:
+        with _refusals_counted(metrics):
             await limiter.acquire(
                 self.tenant_id,
                 self.bot_id,
@@ -156,12 +156,6 @@ class Spender:
                 wait=wait,
                 timeout=timeout,
             )
-        except RateLimitExceeded as refusal:
-            metrics.record_refused(refusal.tenant_id, refusal.resource, refusal.layer)
-            raise
-        except CostExceedsBurst as error:
-            # No amount of waiting admits it: the caller must ask for less.
-            raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(error)) from None
 
         self._admitted([resource], time.perf_counter() - started)
 
@@ -174,17 +168,12 @@ class Spender:
     ) -> None:
         """Take every resource's cost, all or none (``acquire_all``)."""
         limiter, metrics = _installed(self.request)
-        names = {resource_name(limiter.config, r): c for r, c in costs.items()}
+        names = {limiter.resource_name(r): c for r, c in costs.items()}
         started = time.perf_counter()
-        try:
+        with _refusals_counted(metrics):
             await limiter.acquire_all(
                 self.tenant_id, self.bot_id, names, wait=wait, timeout=timeout
             )
-        except RateLimitExceeded as refusal:
-            metrics.record_refused(refusal.tenant_id, refusal.resource, refusal.layer)
-            raise
-        except CostExceedsBurst as error:
-            raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(error)) from None
 
         self._admitted(list(names), time.perf_counter() - started)
 
@@ -203,14 +192,14 @@ def _installed(request: Request) -> tuple[RateLimiter, RateLimitMetrics]:
     return state.rate_limiter, state.rate_limit_metrics
 
 
-def resource_name(config: RateLimitConfig, resource: str) -> str:
-    """The config's name for ``resource``, also when given by label or enum.
-
-    Headers and metrics then say ``llm`` whether a route asked for ``llm``,
-    ``llm_calls`` or ``Resource.LLM``. An unknown name is returned as is:
-    the limiter refuses it with the list of valid ones.
-    """
-    for name, label in config.labels().items():
-        if resource in (name, label):
-            return name
-    return resource
+@contextmanager
+def _refusals_counted(metrics: RateLimitMetrics) -> Iterator[None]:
+    """Count refusals; a cost no bucket can hold becomes a 413."""
+    try:
+        yield
+    except RateLimitExceeded as refusal:
+        metrics.record_refused(refusal.tenant_id, refusal.resource, refusal.layer)
+        raise
+    except CostExceedsBurst as error:
+        # No amount of waiting admits it: the caller must ask for less.
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(error)) from None
