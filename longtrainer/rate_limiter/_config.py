@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .._yaml import UniqueKeyLoader
 from ._config_checks import SECTION, document_order, faults_of, name_faults
 from ._errors import ConfigError
 from ._resources import BUILTIN_LABELS, BUILTIN_RPM, ResourceLimit
@@ -197,17 +198,8 @@ def load_yaml_document(path: str | Path) -> dict:
     return document
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """YAML's safe loader, refusing a key given twice in one mapping (the
-    plain loader silently keeps the last value)."""
+class _StrictLoader(UniqueKeyLoader):
+    """Names the duplicate key: the rate limits hold no secrets."""
 
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep)
+    def duplicate_message(self, key) -> str:
+        return f"duplicate key {key!r}"

@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .._yaml import UniqueKeyLoader
 from ..rate_limiter import ConfigError, RateLimitConfig
 
 KEYS_VARIABLE = "LONGTRAINER_API_KEYS"
@@ -195,29 +196,12 @@ def keys_from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return keys
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Refuses a key given twice in one mapping: the last would win silently,
-    and under ``api_keys`` that could hand a key to the wrong tenant."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                # The key itself is not quoted: it may be an API key.
-                raise yaml.constructor.ConstructorError(
-                    None, None, "duplicate key", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
 def _read_yaml(path: Path) -> dict:
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
         # A SafeLoader subclass: plain data only, as with yaml.safe_load.
-        document = yaml.load(text, Loader=_UniqueKeyLoader)
+        document = yaml.load(text, Loader=UniqueKeyLoader)
     except OSError as error:
         message = f"cannot be read: {error.strerror}"
         raise ConfigError([("(file)", message)], source) from None
